@@ -1,0 +1,35 @@
+# `make lab` and `make test` do all set-up themselves, from a fresh clone, in ./.venv.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8888
+
+.PHONY: lab test exercises bench clean help
+
+help:
+	@echo "make lab        set up .venv and open the course in JupyterLab"
+	@echo "make test       set up .venv and run every test (library, widgets, notebooks, browser)"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make bench      benchmarks against quimb, TeNPy and torch"
+
+# The stamp files make a second run instant when pyproject.toml has not changed.
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-lab: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab]'
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab,test]'
+	@touch $@ $(VENV)/.stamp-lab
+
+lab: $(VENV)/.stamp-lab
+	$(VENV)/bin/jupyter lab --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) lessons/00_start_here.ipynb
+
+test: $(VENV)/.stamp-test
+	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env tests lessons solutions exercises
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

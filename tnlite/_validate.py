@@ -1,0 +1,138 @@
+"""Input checks for tnlite's public functions, in one place.
+
+Each check names the argument, says what it got and what it needs. Public functions
+call these once at their boundary; internal helpers trust their callers.
+"""
+from __future__ import annotations
+
+import numbers
+import operator
+
+import numpy as np
+
+#: Largest dense tensor tnlite will build, in entries (2**26 complex128 = 1 GiB).
+MAX_DENSE_ENTRIES = 2**26
+
+
+def guard_dense(shape, what="tensor"):
+    """Refuse to build a dense array of `shape` if it has more than MAX_DENSE_ENTRIES.
+
+    Call this *before* allocating. Sizes are computed with Python ints, so
+    they cannot overflow.
+    """
+    size = 1
+    for s in shape:
+        size *= int(s)
+    if size > MAX_DENSE_ENTRIES:
+        dims = " x ".join(str(int(s)) for s in shape)
+        raise ValueError(
+            f"refusing to build a dense {what} of {size:,} entries ({dims}); "
+            f"the limit is tnlite.MAX_DENSE_ENTRIES = {MAX_DENSE_ENTRIES:,}. "
+            "Use a smaller N or a tensor-network method that never goes dense."
+        )
+    return size
+
+
+def as_int(x, name, minimum=None):
+    """`x` as a Python int (bools refused), at least `minimum` if given."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        try:
+            x = operator.index(x)
+        except TypeError:
+            raise TypeError(f"{name} must be an integer, got {type(x).__name__} {x!r}") from None
+    x = int(x)
+    if minimum is not None and x < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {x}")
+    return x
+
+
+def as_power_of_two(x, name):
+    """`x` as an int that is a power of two (>= 2); returns (x, log2 x)."""
+    x = as_int(x, name, minimum=2)
+    if x & (x - 1):
+        raise ValueError(f"{name} must be a power of 2 (2, 4, 8, ...), got {x}")
+    return x, x.bit_length() - 1
+
+
+def as_array(A, name, ndim=None, min_ndim=None):
+    """`A` as a numeric ndarray; checks its number of axes when asked."""
+    try:
+        arr = np.asarray(A)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be array-like, got {type(A).__name__}: {exc}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
+    if min_ndim is not None and arr.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} axes, got shape {arr.shape}")
+    return arr
+
+
+def as_rows(rows, n_axes, name="rows"):
+    """`rows` as a tuple of distinct axis indices in range(n_axes), order kept."""
+    if isinstance(rows, (numbers.Integral, np.integer)) and not isinstance(rows, bool):
+        rows = (rows,)
+    try:
+        items = list(rows)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of axis indices, got {type(rows).__name__}") from None
+    out = []
+    for r in items:
+        if isinstance(r, bool) or not isinstance(r, (numbers.Integral, np.integer)):
+            raise TypeError(f"{name} must hold integers, got {r!r} ({type(r).__name__})")
+        r = int(r)
+        if not 0 <= r < n_axes:
+            raise ValueError(f"{name} has axis {r}, out of range for a tensor with {n_axes} axes (0..{n_axes - 1})")
+        out.append(r)
+    if len(set(out)) != len(out):
+        dup = sorted({r for r in out if out.count(r) > 1})
+        raise ValueError(f"{name} repeats axis {dup[0]}: each axis may appear once, got {tuple(out)}")
+    return tuple(out)
+
+
+def as_rng(rng, name="rng"):
+    """A numpy Generator from a Generator or an int seed; None is refused so runs are reproducible."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        raise TypeError(f"{name} is required: pass a seed (e.g. {name}=0) or np.random.default_rng(seed)")
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{name} must be a numpy.random.Generator or an int seed, got {type(rng).__name__}")
+
+
+def as_base(base, name="base"):
+    """A logarithm base: a positive number other than 1."""
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        raise TypeError(f"{name} must be a number (2 for bits, numpy.e for nats), got {base!r}")
+    if not base > 0 or base == 1:
+        raise ValueError(f"{name} must be positive and not 1 (2 for bits, numpy.e for nats), got {base}")
+    return float(base)
+
+
+def as_features(X, N, M, name="X"):
+    """A batch of input features as a float/complex array of shape (B, N, M)."""
+    X = as_array(X, name)
+    if X.ndim == 2 and X.shape == (N, M):
+        raise ValueError(f"{name} must have shape (B, {N}, {M}), got {X.shape}; for one sample use {name}[None]")
+    if X.ndim != 3 or X.shape[1:] != (N, M):
+        raise ValueError(f"{name} must have shape (B, N={N}, M={M}), got {X.shape}")
+    return X
+
+
+def as_configs(configs, N, M, name="configs"):
+    """A batch of basis configurations: ints in range(M), shape (B, N); one (N,) row is promoted."""
+    c = as_array(configs, name)
+    if c.ndim == 1:
+        c = c[None, :]
+    if c.ndim != 2 or c.shape[1] != N:
+        raise ValueError(f"{name} must have shape (B, N={N}), got {np.shape(configs)}")
+    if not np.issubdtype(c.dtype, np.integer):
+        if np.issubdtype(c.dtype, np.floating) and np.all(c == np.round(c)):
+            c = c.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must hold integers in 0..{M - 1}, got dtype {c.dtype}")
+    if c.size and (c.min() < 0 or c.max() >= M):
+        raise ValueError(f"{name} must hold values in 0..{M - 1}, got values from {c.min()} to {c.max()}")
+    return c

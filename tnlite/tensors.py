@@ -1,0 +1,230 @@
+"""Dense tensors, their matricizations, and entanglement.
+
+A state of N particles with local dimension d is a tensor A of shape (d,)*N: axis j
+is particle j. A partition puts the axes `rows` on one side (P) and the rest on the
+other (Q). Entropies are in bits by default (`base=2`); pass `base=numpy.e` for nats.
+
+A size guard refuses any dense tensor above ``MAX_DENSE_ENTRIES`` entries before
+allocating it, with a ValueError that names the size.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import MAX_DENSE_ENTRIES, as_array, as_base, as_int, as_rng, as_rows, guard_dense
+
+__all__ = [
+    "MAX_DENSE_ENTRIES",
+    "guard_dense",
+    "matricize",
+    "schmidt_values",
+    "schmidt_rank",
+    "entropy_from_schmidt",
+    "entanglement_entropy",
+    "product_state",
+    "ghz_state",
+    "w_state",
+    "random_state",
+    "page_entropy",
+]
+
+
+def matricize(A, rows):
+    """The matrix [A]_{P,Q}: axes `rows` (in the given order) index rows, the others columns.
+
+    Parameters
+    ----------
+    A : array_like, shape (d_0, ..., d_{N-1})
+    rows : sequence of int
+        Distinct axes of `A` that form the row side P, in the order they are flattened.
+        The remaining axes form the columns, in ascending order.
+
+    Returns
+    -------
+    ndarray, shape (prod_{j in rows} d_j, prod_{j not in rows} d_j)
+        C-order flattening: the first axis in `rows` varies slowest.
+    """
+    A = as_array(A, "A", min_ndim=1)
+    rows = as_rows(rows, A.ndim)
+    cols = tuple(j for j in range(A.ndim) if j not in rows)
+    n_rows = int(np.prod([A.shape[j] for j in rows], dtype=np.int64))
+    return A.transpose(rows + cols).reshape(n_rows, -1)
+
+
+def schmidt_values(A, rows):
+    """Singular values of [A]_{rows, rest}, descending (of A as given, not normalised).
+
+    For a normalised state these are the Schmidt coefficients; their squares sum to 1.
+
+    Returns
+    -------
+    ndarray, shape (min(dim P, dim Q),)
+    """
+    mat = matricize(A, rows)
+    if mat.shape[0] < mat.shape[1]:
+        mat = mat.T  # LAPACK is fastest on the tall orientation; singular values are the same
+    if mat.size == 0:
+        return np.zeros(0)
+    return np.linalg.svd(mat, compute_uv=False)
+
+
+def schmidt_rank(A, rows, tol=None):
+    """Rank of [A]_{rows, rest}: the number of singular values above `tol`.
+
+    Parameters
+    ----------
+    A : array_like, shape (d_0, ..., d_{N-1})
+    rows : sequence of int
+    tol : float, optional
+        Absolute threshold. By default numpy's ``matrix_rank`` rule,
+        ``s_max * max(m, n) * eps`` for an m x n matricization: the smallest gap
+        that floating point can still resolve. A rank computed in floating point is
+        a judgement; pass a larger `tol` for data that carries noise.
+
+    Returns
+    -------
+    int
+    """
+    s = schmidt_values(A, rows)
+    if s.size == 0 or s[0] == 0:
+        return 0
+    if tol is None:
+        shape = matricize(A, rows).shape
+        tol = s[0] * max(shape) * np.finfo(s.dtype).eps
+    elif not np.isscalar(tol) or not tol >= 0:
+        raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+    return int(np.count_nonzero(s > tol))
+
+
+def entropy_from_schmidt(s, base=2):
+    """Entanglement entropy -sum p log p with p = s**2 / sum(s**2), in units of log(base).
+
+    Parameters
+    ----------
+    s : array_like, shape (k,)
+        Schmidt values (or any singular values; they are normalised here).
+    base : float
+        2 for bits (default), numpy.e for nats.
+    """
+    base = as_base(base)
+    s = np.abs(as_array(s, "s", ndim=1))
+    p = s**2
+    total = p.sum()
+    if total == 0:
+        raise ValueError("s is all zeros: the zero tensor has no entanglement entropy")
+    p = p[p > 0] / total
+    return float(-(p * np.log(p)).sum() / np.log(base))
+
+
+def entanglement_entropy(A, rows, base=2):
+    """Entropy of the partition (rows | rest) of the state A, normalised first.
+
+    Parameters
+    ----------
+    A : array_like, shape (d_0, ..., d_{N-1}), real or complex
+    rows : sequence of int
+    base : float
+        2 for bits (default), numpy.e for nats.
+
+    Returns
+    -------
+    float
+        At most log_base(min(dim P, dim Q)).
+    """
+    base = as_base(base)
+    return entropy_from_schmidt(schmidt_values(A, rows), base)
+
+
+def product_state(local_states):
+    """The normalised product state v_0 (x) v_1 (x) ... (x) v_{N-1}.
+
+    Parameters
+    ----------
+    local_states : array_like, shape (N, d)
+        One local vector per particle (normalised here).
+
+    Returns
+    -------
+    ndarray, shape (d,)*N
+    """
+    V = as_array(local_states, "local_states", ndim=2)
+    N, d = V.shape
+    if N < 1 or d < 1:
+        raise ValueError(f"local_states must have shape (N, d) with N, d >= 1, got {V.shape}")
+    guard_dense((d,) * N, "product state")
+    norms = np.linalg.norm(V, axis=1)
+    if np.any(norms == 0):
+        raise ValueError(f"local_states row {int(np.argmin(norms))} is zero: a state needs a non-zero vector per site")
+    V = V / norms[:, None]
+    psi = V[0]
+    for v in V[1:]:
+        psi = np.multiply.outer(psi, v)  # (d,)*(j+1)
+    return psi.reshape((d,) * N)
+
+
+def ghz_state(N, d=2):
+    """(|00...0> + |11...1> + ... + |d-1 ... d-1>) / sqrt(d): log2(d) bits at every cut.
+
+    Returns
+    -------
+    ndarray, shape (d,)*N
+    """
+    N = as_int(N, "N", minimum=1)
+    d = as_int(d, "d", minimum=2)
+    guard_dense((d,) * N, "GHZ state")
+    psi = np.zeros((d,) * N)
+    for k in range(d):
+        psi[(k,) * N] = 1.0
+    return psi / np.sqrt(d)
+
+
+def w_state(N):
+    """The W state (|10...0> + |010...0> + ... + |0...01>) / sqrt(N) of N qubits.
+
+    Returns
+    -------
+    ndarray, shape (2,)*N
+    """
+    N = as_int(N, "N", minimum=2)
+    guard_dense((2,) * N, "W state")
+    psi = np.zeros(2**N)
+    psi[2 ** np.arange(N)] = 1.0  # one excitation at each site
+    return psi.reshape((2,) * N) / np.sqrt(N)
+
+
+def random_state(N, d, rng, real=False):
+    """A Haar-random pure state of N particles of dimension d.
+
+    Parameters
+    ----------
+    N, d : int
+    rng : numpy.random.Generator or int seed
+    real : bool
+        Draw a real Gaussian vector instead (Haar on the real sphere).
+
+    Returns
+    -------
+    ndarray, shape (d,)*N, complex128 unless `real`
+    """
+    N = as_int(N, "N", minimum=1)
+    d = as_int(d, "d", minimum=1)
+    rng = as_rng(rng)
+    size = guard_dense((d,) * N, "random state")
+    psi = rng.standard_normal(size)
+    if not real:
+        psi = psi + 1j * rng.standard_normal(size)
+    psi /= np.linalg.norm(psi)
+    return psi.reshape((d,) * N)
+
+
+def page_entropy(m, n, base=2):
+    """Page's average entropy of the smaller side of a Haar-random state on C^m (x) C^n.
+
+    Uses the large-dimension form ln m - m / (2n) for m <= n (Page 1993), converted
+    to units of log(base).
+    """
+    m = as_int(m, "m", minimum=1)
+    n = as_int(n, "n", minimum=1)
+    base = as_base(base)
+    m, n = min(m, n), max(m, n)
+    return (np.log(m) - m / (2 * n)) / np.log(base)
