@@ -26,7 +26,13 @@ __all__ = [
     "w_state",
     "random_state",
     "page_entropy",
+    "PRIME",
+    "rank_mod_p",
 ]
+
+#: A prime below 2**24: the product of two residues fits in 48 bits, so an int64 dot
+#: product of up to 2**15 such products cannot overflow.
+PRIME = 16_777_213
 
 
 def matricize(A, rows):
@@ -228,3 +234,53 @@ def page_entropy(m, n, base=2):
     base = as_base(base)
     m, n = min(m, n), max(m, n)
     return (np.log(m) - m / (2 * n)) / np.log(base)
+
+
+def rank_mod_p(A, rows, p=PRIME):
+    """Exact rank of [A]_{rows, rest} for an integer tensor, over the integers mod `p`.
+
+    The cure for floating point's false rank deficits (PAPER.md, "Numerical trap"):
+    draw integer weights at random mod p, evaluate the network mod p, and eliminate
+    exactly. By Schwartz-Zippel the result equals the generic rank except with
+    probability at most (polynomial degree) / p.
+
+    Parameters
+    ----------
+    A : array_like of int, shape (d_0, ..., d_{N-1})
+    rows : sequence of int
+    p : int
+        A prime, at most 2**24 so that products stay exact in int64 (default PRIME).
+
+    Returns
+    -------
+    int
+    """
+    A = as_array(A, "A", min_ndim=1)
+    if not np.issubdtype(A.dtype, np.integer):
+        raise TypeError(f"A must hold integers for an exact rank mod p, got dtype {A.dtype}; use schmidt_rank for floats")
+    p = as_int(p, "p", minimum=2)
+    if p > 2**24 or any(p % k == 0 for k in range(2, int(p**0.5) + 1)):
+        raise ValueError(f"p must be a prime no larger than 2**24, got {p}")
+    mat = np.mod(matricize(A, rows).astype(np.int64), p)
+    if mat.shape[0] > mat.shape[1]:
+        mat = mat.T.copy()  # eliminate along the shorter side
+    return _rank_mod_p(mat, p)
+
+
+def _rank_mod_p(m, p):
+    """Gaussian elimination mod p on an int64 matrix (modified in place)."""
+    n_rows, n_cols = m.shape
+    rank = 0
+    for col in range(n_cols):
+        if rank == n_rows:
+            break
+        nonzero = np.flatnonzero(m[rank:, col])
+        if nonzero.size == 0:
+            continue
+        pivot = rank + nonzero[0]
+        m[[rank, pivot]] = m[[pivot, rank]]
+        m[rank] = m[rank] * pow(int(m[rank, col]), p - 2, p) % p
+        below = m[rank + 1:, col].copy()
+        m[rank + 1:] = (m[rank + 1:] - np.outer(below, m[rank]) % p) % p
+        rank += 1
+    return rank
