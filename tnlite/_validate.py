@@ -24,7 +24,8 @@ def guard_dense(shape, what="tensor"):
     for s in shape:
         size *= int(s)
     if size > MAX_DENSE_ENTRIES:
-        dims = " x ".join(str(int(s)) for s in shape)
+        dims = [int(s) for s in shape]
+        dims = f"{dims[0]}^{len(dims)}" if len(set(dims)) == 1 and len(dims) > 3 else " x ".join(map(str, dims))
         raise ValueError(
             f"refusing to build a dense {what} of {size:,} entries ({dims}); "
             f"the limit is tnlite.MAX_DENSE_ENTRIES = {MAX_DENSE_ENTRIES:,}. "
