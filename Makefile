@@ -31,5 +31,16 @@ lab: $(VENV)/.stamp-lab
 test: $(VENV)/.stamp-test
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env tests lessons solutions exercises
 
+# Peers (quimb, TeNPy, torch CPU, networkx) live in their own venv, never in .venv.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.stamp-bench: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench: $(BENCH_VENV)/.stamp-bench
+	MPLBACKEND=Agg $(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
