@@ -1,0 +1,402 @@
+"""Recurrent arithmetic circuits (RACs): recurrent networks with multiplicative integration.
+
+A depth-1 RAC with hidden size R reads N inputs x_1..x_N through M representation
+functions f(x_t) (features, shape (M,)) and computes
+
+    h_t = (W_H h_{t-1}) * (W_I f(x_t))      (elementwise product, h_0 a parameter)
+    y   = W_O . h_N                          (a scalar score)
+
+with the same W_H (R, R), W_I (R, M) at every step: it is a recurrent net. A depth-L
+RAC stacks L such layers; layer k > 1 reads layer k-1's hidden state at the same time
+step through its own W_I (R, R). The output reads the top layer.
+
+Unrolled, a depth-1 RAC is a matrix product state of bond dimension R whose cores are
+delta-structured (PAPER.md section 4). Leg order of a core, stated once:
+(left a, phys d, right b), as in tnlite.mps:
+
+                  W_O
+    W_H h_0 --R--[d]--R--[W_H]--R--[d]-- ... --R--[d]--R-- W_O     [d] = delta (copy)
+                  |                 |                   |
+                 W_I               W_I                 W_I
+                  |                 |                   |
+                 x_1               x_2                 x_N
+
+    G_t[a, d, b] = W_H[b, a] W_I[b, d]   (first core absorbs W_H h_0, last absorbs W_O)
+
+Exact arithmetic: ``RAC.random(..., p=PRIME)`` draws integer weights uniformly mod the
+prime p and evaluates everything mod p, so that ``tensors.rank_mod_p`` gives the
+generic rank of the coefficient tensor exactly (PAPER.md, "Numerical trap").
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_array, as_features, as_int, as_rng, as_rows, guard_dense
+
+__all__ = ["RAC"]
+
+# tensors.rank_mod_p's limit: residues below 2**24, so an int64 dot product of up to
+# 2**15 products of two residues cannot overflow.
+_MAX_P = 2**24
+
+
+def _as_prime(p):
+    """`p` as an int prime in 2..2**24, or None."""
+    if p is None:
+        return None
+    p = as_int(p, "p", minimum=2)
+    if p > _MAX_P or any(p % k == 0 for k in range(2, int(p**0.5) + 1)):
+        raise ValueError(f"p must be a prime no larger than 2**24 (e.g. tnlite.tensors.PRIME), got {p}")
+    return p
+
+
+def _as_layers(x, name, single_ndim):
+    """A weight given for one layer (an array with `single_ndim` axes) or a sequence of layers."""
+    if isinstance(x, (list, tuple)) and len(x) > 0 and np.ndim(x[0]) == single_ndim:
+        return [as_array(w, f"{name}[{k}]") for k, w in enumerate(x)]
+    return [as_array(x, name)]
+
+
+def _orthogonal(R, rng):
+    """A Haar-random orthogonal (R, R) matrix: keeps the norm of the hidden state."""
+    Q, Rr = np.linalg.qr(rng.standard_normal((R, R)))
+    return Q * np.sign(np.diag(Rr))
+
+
+def _unit_columns(R, M, rng):
+    """(R, M) with entries of magnitude ~1 and each column of norm sqrt(R).
+
+    Multiplying an evenly spread hidden state elementwise by a column then keeps its
+    norm on average, so long products neither blow up nor vanish.
+    """
+    W = rng.choice([-1.0, 1.0], size=(R, M)) * np.exp(rng.uniform(-0.5, 0.5, size=(R, M)))
+    return W * (np.sqrt(R) / np.linalg.norm(W, axis=0))
+
+
+class RAC:
+    """A recurrent arithmetic circuit of depth L unrolled over N time steps.
+
+    Parameters
+    ----------
+    N : int
+        Sequence length (number of inputs, "particles"); the weights do not depend on it.
+    W_H : ndarray, shape (R, R), or a sequence of L of them
+        Hidden-to-hidden weights of each layer, shared over time.
+    W_I : ndarray, shape (R, M), or a sequence of L: the first (R, M), the others (R, R)
+        Input weights; layer k > 1 takes layer k-1's hidden state as its input.
+    h0 : ndarray, shape (R,), or a sequence of L of them
+        Initial hidden state of each layer (a parameter).
+    W_O : ndarray, shape (R,)
+        Output weights: the score is W_O . h_N of the top layer.
+    p : int, optional
+        A prime <= 2**24: integer weights, all arithmetic modulo p (exact ranks).
+        None (default): real float64 weights.
+
+    Attributes
+    ----------
+    N, M, R, depth : int
+    W_H, W_I, h0 : tuple of ndarray, one per layer
+    W_O : ndarray, shape (R,)
+    p : int or None
+    """
+
+    def __init__(self, N, W_H, W_I, h0, W_O, p=None):
+        self.N = as_int(N, "N", minimum=1)
+        self.p = _as_prime(p)
+        W_H = _as_layers(W_H, "W_H", 2)
+        W_I = _as_layers(W_I, "W_I", 2)
+        h0 = _as_layers(h0, "h0", 1)
+        W_O = as_array(W_O, "W_O")
+        L = len(W_H)
+        for name, ws in (("W_I", W_I), ("h0", h0)):
+            if len(ws) != L:
+                raise ValueError(f"{name} has {len(ws)} layers but W_H has {L}: give one per layer")
+        if W_H[0].ndim != 2 or W_H[0].shape[0] != W_H[0].shape[1] or W_H[0].shape[0] < 1:
+            raise ValueError(f"W_H must have shape (R, R) with R >= 1, got {W_H[0].shape}")
+        R = W_H[0].shape[0]
+        if W_I[0].ndim != 2 or W_I[0].shape[0] != R or W_I[0].shape[1] < 1:
+            raise ValueError(f"W_I must have shape (R={R}, M) with M >= 1, got {W_I[0].shape}")
+        M = W_I[0].shape[1]
+        for k in range(L):
+            sfx = f"[{k}]" if L > 1 else ""
+            if W_H[k].shape != (R, R):
+                raise ValueError(f"W_H{sfx} must have shape (R, R) = ({R}, {R}), got {W_H[k].shape}")
+            need = (R, M) if k == 0 else (R, R)
+            if W_I[k].shape != need:
+                why = "" if k == 0 else f" (layer {k + 1} reads layer {k}'s hidden state)"
+                raise ValueError(f"W_I{sfx} must have shape {need}{why}, got {W_I[k].shape}")
+            if h0[k].shape != (R,):
+                raise ValueError(f"h0{sfx} must have shape (R,) = ({R},), got {h0[k].shape}")
+        if W_O.shape != (R,):
+            raise ValueError(f"W_O must have shape (R,) = ({R},), got {W_O.shape}")
+        convert = self._to_residues if self.p is not None else self._to_float
+        self.W_H = tuple(convert(w, "W_H") for w in W_H)
+        self.W_I = tuple(convert(w, "W_I") for w in W_I)
+        self.h0 = tuple(convert(h, "h0") for h in h0)
+        self.W_O = convert(W_O, "W_O")
+        self.M, self.R, self.depth = M, R, L
+
+    def _to_float(self, w, name):
+        if np.iscomplexobj(w):
+            raise TypeError(f"{name} must be real, got dtype {w.dtype}")
+        return np.array(w, dtype=np.float64)
+
+    def _to_residues(self, w, name):
+        if not np.issubdtype(w.dtype, np.integer):
+            if np.issubdtype(w.dtype, np.floating) and np.all(w == np.round(w)):
+                w = w.astype(np.int64)
+            else:
+                raise TypeError(f"{name} must hold integers when p={self.p} (exact arithmetic), got dtype {w.dtype}")
+        return np.mod(w.astype(np.int64), self.p)
+
+    @classmethod
+    def random(cls, N, M, R, depth=1, rng=None, p=None):
+        """A RAC with random weights, drawn so that scores stay O(1) at any N.
+
+        Float weights (p None): W_H Haar-orthogonal (the hidden norm is kept), W_I
+        entries of magnitude ~1 with random signs and columns of norm sqrt(R) (an
+        elementwise product with a column keeps the norm on average, so long products
+        neither explode nor vanish), h0 and W_O unit vectors; layer k > 1's W_I is
+        sqrt(R) times an orthogonal matrix. Generic: ranks are those of almost every
+        weight setting. With `p`, every weight is uniform in 0..p-1 (exact, mod p).
+
+        Parameters
+        ----------
+        N, M, R : int
+            Sequence length, input dimension, hidden size (each >= 1).
+        depth : int
+            Number of stacked layers L >= 1.
+        rng : numpy.random.Generator or int seed
+        p : int, optional
+            A prime <= 2**24 for exact arithmetic mod p (e.g. tnlite.tensors.PRIME).
+
+        Returns
+        -------
+        RAC
+        """
+        N = as_int(N, "N", minimum=1)
+        M = as_int(M, "M", minimum=1)
+        R = as_int(R, "R", minimum=1)
+        depth = as_int(depth, "depth", minimum=1)
+        rng = as_rng(rng)
+        p = _as_prime(p)
+        if p is not None:
+            draw = lambda *shape: rng.integers(0, p, size=shape)  # noqa: E731
+            W_H = [draw(R, R) for _ in range(depth)]
+            W_I = [draw(R, M)] + [draw(R, R) for _ in range(depth - 1)]
+            h0 = [draw(R) for _ in range(depth)]
+            return cls(N, W_H, W_I, h0, draw(R), p=p)
+        unit = lambda: (lambda v: v / np.linalg.norm(v))(rng.standard_normal(R))  # noqa: E731
+        W_H = [_orthogonal(R, rng) for _ in range(depth)]
+        W_I = [_unit_columns(R, M, rng)] + [np.sqrt(R) * _orthogonal(R, rng) for _ in range(depth - 1)]
+        h0 = [unit() for _ in range(depth)]
+        return cls(N, W_H, W_I, h0, unit())
+
+    def with_length(self, N):
+        """The same weights unrolled over a different number of steps N (a new RAC)."""
+        return RAC(N, list(self.W_H), list(self.W_I), list(self.h0), self.W_O, p=self.p)
+
+    def __repr__(self):
+        mod = f", p={self.p}" if self.p is not None else ""
+        return f"RAC(N={self.N}, M={self.M}, R={self.R}, depth={self.depth}{mod})"
+
+    @property
+    def n_params(self):
+        """Number of weights (shared over time, so independent of N).
+
+        Depth 1: R^2 (W_H) + R M (W_I) + R (h0) + R (W_O). Each further layer adds
+        R^2 + R^2 + R.
+        """
+        R, M, L = self.R, self.M, self.depth
+        return (R * R + R * M + R) + (L - 1) * (2 * R * R + R) + R
+
+    # -- arithmetic: float, or exact mod p ------------------------------------------------
+    def _mm(self, A, B):
+        if self.p is None:
+            return A @ B
+        return (A @ B) % self.p  # residues < 2**24, R < 2**15: no int64 overflow
+
+    def _mul(self, a, b):
+        if self.p is None:
+            return a * b
+        return (a * b) % self.p
+
+    def _features(self, X):
+        X = as_features(X, self.N, self.M)
+        if self.p is None:
+            if np.iscomplexobj(X):
+                raise TypeError(f"X must be real for a float RAC, got dtype {X.dtype}")
+            return X.astype(np.float64, copy=False)
+        return self._to_residues(X, "X (features of a RAC mod p, e.g. one-hot)")
+
+    # -- the network ------------------------------------------------------------------------
+    def score(self, X):
+        """The score W_O . h_N for a batch of input sequences, all at once.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, M)
+            Features f(x_t) of each sequence; one-hot rows e_d give amplitudes. For a RAC
+            mod p, integer features (the score is then a residue mod p).
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        X = self._features(X)
+        B = X.shape[0]
+        h = [np.broadcast_to(h0, (B, self.R)) for h0 in self.h0]  # per layer (B, R)
+        for t in range(self.N):
+            u = self._mm(X[:, t, :], self.W_I[0].T)  # (B, R): W_I f(x_t)
+            for k in range(self.depth):
+                h[k] = self._mul(self._mm(h[k], self.W_H[k].T), u)  # (B, R)
+                if k + 1 < self.depth:
+                    u = self._mm(h[k], self.W_I[k + 1].T)  # (B, R): next layer's input
+        return self._mm(h[-1], self.W_O[:, None])[:, 0]  # (B,)
+
+    def coefficient_tensor(self):
+        """A[d_1..d_N]: the score on the one-hot inputs (e_{d_1}, ..., e_{d_N}).
+
+        For depth 1 the score is multilinear in f(x_1)..f(x_N), so
+        score = sum_d A[d_1..d_N] prod_t f_{d_t}(x_t) for any features. For depth > 1
+        an input reaches the output along several paths (layer 1 feeds layer 2 at every
+        later step) and the score is a polynomial of higher degree in each f(x_t); A is
+        then its values on one-hot inputs, i.e. the amplitudes for spin configurations.
+        Computed by growing all M^t prefixes one step at a time (no repeated work).
+
+        Returns
+        -------
+        ndarray, shape (M,)*N; int64 residues if the RAC computes mod p
+        """
+        M, R, N = self.M, self.R, self.N
+        guard_dense((M,) * N, "RAC coefficient tensor")
+        guard_dense((M**N, R * self.depth), "RAC hidden states of all prefixes")
+        h = [h0[None, :] for h0 in self.h0]  # per layer (K prefixes, R)
+        for _ in range(N):
+            K = h[0].shape[0]
+            u = self.W_I[0].T[None, :, :]  # (1, d, R): W_I e_d for every new input d
+            new = []
+            for k in range(self.depth):
+                a = self._mm(h[k], self.W_H[k].T)[:, None, :]  # (K, 1, R)
+                hk = self._mul(a, u).reshape(K * M, R)  # (K d, R): prefixes grown by d
+                new.append(hk)
+                if k + 1 < self.depth:
+                    u = self._mm(hk, self.W_I[k + 1].T).reshape(K, M, R)  # (K, d, R)
+            h = new
+        return self._mm(h[-1], self.W_O[:, None]).reshape((M,) * N)  # (d_1, ..., d_N)
+
+    def mps_cores(self):
+        """The depth-1 RAC's MPS cores, built from the weights (never dense).
+
+        G_t[a, d, b] = W_H[b, a] W_I[b, d]: a delta on the hidden index b joins the
+        recurrent leg and the input leg. The first core absorbs W_H h_0, the last W_O.
+
+        Returns
+        -------
+        list of N ndarrays, shapes (1, M, R), (R, M, R), ..., (R, M, 1)
+        """
+        self._require_depth_one("mps_cores")
+        W_H, W_I, h0, W_O = self.W_H[0], self.W_I[0], self.h0[0], self.W_O
+        core = np.einsum("ba,bd->adb", W_H, W_I)  # (a, d, b)
+        if self.p is not None:
+            core %= self.p
+        Wh0 = self._mm(W_H, h0[:, None])[:, 0]  # (b,): W_H h_0
+        first = self._mul(Wh0[None, None, :], W_I.T[None, :, :])  # (1, d, b)
+        if self.N == 1:
+            return [self._mm(first, W_O[:, None])]  # (1, d, 1)
+        last = self._mm(core, W_O[:, None])  # (a, d, 1)
+        return [first] + [core.copy() for _ in range(self.N - 2)] + [last]
+
+    def to_mps(self):
+        """The depth-1 RAC as an MPS of bond dimension R (tnlite.mps.MPS).
+
+        Works at any N (e.g. N = 60): the cores come from the weights, nothing is dense.
+        ``to_mps().to_dense()`` equals :meth:`coefficient_tensor`.
+
+        Returns
+        -------
+        tnlite.mps.MPS
+        """
+        from .mps import MPS
+
+        self._require_depth_one("to_mps")
+        if self.p is not None:
+            raise ValueError(
+                f"to_mps needs a real-valued RAC; this one computes modulo p={self.p}. "
+                "For exact ranks use coefficient_tensor() with tnlite.tensors.rank_mod_p"
+            )
+        return MPS(self.mps_cores())
+
+    def rank_bounds(self):
+        """min(R, M^t, M^(N-t)) for the contiguous cuts t = 1..N-1 (sites 0..t-1 | t..N-1).
+
+        The rank of the coefficient tensor at each cut is at most this, and equal for
+        generic weights of a depth-1 RAC.
+
+        Returns
+        -------
+        tuple of N-1 ints
+        """
+        M, R, N = self.M, self.R, self.N
+        return tuple(min(R, M**t, M ** (N - t)) for t in range(1, N))
+
+    def network(self):
+        """The depth-1 RAC's tensor network with explicit delta nodes, as (edges, legs).
+
+        Nodes: ("W_H h0",) the vector W_H h_0; ("delta", t) the copy tensor of step t;
+        ("W_I", t) the input weights at step t (open leg t, dim M); ("W_H", t) for
+        t >= 1 between deltas t-1 and t; ("W_O",) the output vector. Every bond has
+        dimension R. Drawing the deltas (rather than the MPS chain) matters when M > R:
+        the input of step t reaches the rest only through a bond of dimension R, so a
+        cut there costs min(M, R), not M.
+
+        Returns
+        -------
+        edges : list of (u, v, dim)
+        legs : list of (node, dim), legs[t] the input of step t
+        """
+        self._require_depth_one("network")
+        R, N = self.R, self.N
+        edges = [(("W_H h0",), ("delta", 0), R)]
+        for t in range(N):
+            edges.append((("W_I", t), ("delta", t), R))
+            if t >= 1:
+                edges.append((("delta", t - 1), ("W_H", t), R))
+                edges.append((("W_H", t), ("delta", t), R))
+        edges.append((("delta", N - 1), ("W_O",), R))
+        legs = [(("W_I", t), self.M) for t in range(N)]
+        return edges, legs
+
+    def min_cut(self, rows):
+        """Min-cut bound on the rank of the partition (rows | rest) of the N inputs.
+
+        Uses :meth:`network` (explicit delta nodes). For contiguous cuts this is
+        min(R, M^t, M^(N-t)); for an interleaved partition every bond between the
+        sides is cut, and each input on the far side costs min(M, R).
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Time steps (inputs) on side P.
+
+        Returns
+        -------
+        tnlite.mincut.MinCut
+        """
+        from .mincut import min_cut
+
+        self._require_depth_one("min_cut")
+        rows = as_rows(rows, self.N)
+        edges, legs = self.network()
+        return min_cut(edges, legs, rows)
+
+    def _require_depth_one(self, what):
+        if self.depth != 1:
+            raise ValueError(
+                f"{what} is defined for depth 1 only; this RAC has depth {self.depth}. "
+                "In a deeper RAC layer 1's state at step t feeds layer 2 at t and, through "
+                "layer 2's recurrence, every later step: each input is used more than once "
+                "(information re-use), so its tensor is not an MPS of bond dimension R and "
+                "its Start-End rank grows with N. Lesson 08 (tnlite.reuse) builds its network "
+                "with duplicated inputs; coefficient_tensor() works at any depth"
+            )
