@@ -73,6 +73,19 @@ def _unit_columns(R, M, rng):
     return W * (np.sqrt(R) / np.linalg.norm(W, axis=0))
 
 
+def _network(N, M, R):
+    """Edges and legs of the unrolled depth-1 RAC with explicit deltas (see RAC.network)."""
+    edges = [(("W_H h0",), ("delta", 0), R)]
+    for t in range(N):
+        edges.append((("W_I", t), ("delta", t), R))
+        if t >= 1:
+            edges.append((("delta", t - 1), ("W_H", t), R))
+            edges.append((("W_H", t), ("delta", t), R))
+    edges.append((("delta", N - 1), ("W_O",), R))
+    legs = [(("W_I", t), M) for t in range(N)]
+    return edges, legs
+
+
 class RAC:
     """A recurrent arithmetic circuit of depth L unrolled over N time steps.
 
@@ -356,16 +369,7 @@ class RAC:
         legs : list of (node, dim), legs[t] the input of step t
         """
         self._require_depth_one("network")
-        R, N = self.R, self.N
-        edges = [(("W_H h0",), ("delta", 0), R)]
-        for t in range(N):
-            edges.append((("W_I", t), ("delta", t), R))
-            if t >= 1:
-                edges.append((("delta", t - 1), ("W_H", t), R))
-                edges.append((("W_H", t), ("delta", t), R))
-        edges.append((("delta", N - 1), ("W_O",), R))
-        legs = [(("W_I", t), self.M) for t in range(N)]
-        return edges, legs
+        return _network(self.N, self.M, self.R)
 
     def min_cut(self, rows):
         """Min-cut bound on the rank of the partition (rows | rest) of the N inputs.
