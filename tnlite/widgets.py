@@ -9,11 +9,11 @@ A notebook cell builds and shows a panel in one line.
 """
 from __future__ import annotations
 
+import io
 import time
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import clear_output, display
 
 
 def _ipython():
@@ -28,28 +28,25 @@ class FigurePane:
     """Shows a matplotlib figure inside a widget box and redraws it on demand.
 
     With ipympl (``%matplotlib widget``) the figure's canvas is itself a widget and a
-    redraw is cheap; with the inline backend the figure is re-rendered into an
-    Output widget. Outside a kernel (tests) nothing is rendered.
+    redraw is cheap; otherwise the figure is rendered to PNG into an Image widget,
+    updated in place, whatever the matplotlib backend. Outside a kernel (tests)
+    nothing is rendered.
     """
 
     def __init__(self, fig):
         self.fig = fig
-        if isinstance(fig.canvas, widgets.DOMWidget):
-            self.widget = fig.canvas
-            self._out = None
-        else:
-            self.widget = widgets.Output()
-            self._out = self.widget
+        self._is_canvas = isinstance(fig.canvas, widgets.DOMWidget)
+        self.widget = fig.canvas if self._is_canvas else widgets.Image(format="png")
         self.refresh()
 
     def refresh(self):
         """Draw the figure's current state."""
-        if self._out is None:
+        if self._is_canvas:
             self.fig.canvas.draw_idle()
         elif _ipython() is not None:
-            with self._out:
-                clear_output(wait=True)
-                display(self.fig)
+            buffer = io.BytesIO()
+            self.fig.savefig(buffer, format="png")
+            self.widget.value = buffer.getvalue()
 
 
 class Panel(widgets.VBox):
@@ -146,6 +143,106 @@ def build_two_qubit(theta=0.3):
 # --- end of lesson 00 panels ---
 
 # --- lesson 01 panels ---
+import numpy as _np  # noqa: E402  (imports of this section kept inside it)
+
+from . import diagrams as _diagrams  # noqa: E402
+from ._validate import as_int as _as_int, as_rng as _as_rng, as_rows as _as_rows  # noqa: E402
+from ._validate import guard_dense as _guard_dense  # noqa: E402
+from .tensors import matricize as _matricize  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+
+def _sum_of_products(vecs, k):
+    """sum_{t<k} v_0^t (x) ... (x) v_{N-1}^t from vecs[j] of shape (k_max, d_j)."""
+    A = vecs[0][:k]  # (k, d_0)
+    for V in vecs[1:]:
+        A = A[..., None] * V[:k].reshape((k,) + (1,) * (A.ndim - 1) + (V.shape[1],))  # (k, d_0, ..., d_j)
+    return A.sum(axis=0)  # (d_0, ..., d_{N-1})
+
+
+def build_matricization(shape=(2, 3, 2, 3), k=2, rows=(0, 1), k_max=10, rng=0):
+    """Lesson 01: pick legs to group; see the matricization's shape, its rank and the diagram.
+
+    The tensor is a sum of k product tensors with standard normal factors, so
+    every m x n matricization has rank min(k, m, n) for random terms (the first k
+    of k_max terms drawn once, so moving k adds or removes one term). One toggle per leg puts
+    it on the row side; the slider sets k. The rank is numpy's ``matrix_rank``
+    tolerance rule applied to the singular values (as in :func:`tnlite.schmidt_rank`).
+
+    Parameters
+    ----------
+    shape : sequence of int
+        The tensor's leg dimensions, 2 to 6 legs.
+    k : int
+        Initial number of product terms (1..k_max).
+    rows : sequence of int
+        Legs on the row side at the start.
+    k_max : int
+        Largest k on the slider.
+    rng : numpy.random.Generator or int seed
+
+    Returns
+    -------
+    Panel
+        Controls ``"leg0"``, ``"leg1"``, ... (ToggleButtons) and ``"k"`` (IntSlider);
+        ``panel.data``: ``rows`` (tuple), ``shape`` ((m, n)), ``rank``, ``k``,
+        ``singular_values`` (descending), ``tol``.
+    """
+    if _np.ndim(shape) != 1:
+        raise ValueError(f"shape must be a sequence of leg dimensions such as (2, 3, 2, 3), got {shape!r}")
+    shape = _diagrams._as_dims(shape, len(shape), "shape")
+    if not 2 <= len(shape) <= 6:
+        raise ValueError(f"shape must have 2 to 6 legs for a legible panel, got {len(shape)} legs {shape}")
+    k_max = _as_int(k_max, "k_max", minimum=1)
+    k = _as_int(k, "k", minimum=1)
+    if k > k_max:
+        raise ValueError(f"k must be <= k_max = {k_max}, got {k}")
+    rows = set(_as_rows(rows, len(shape)))
+    rng = _as_rng(rng)
+    # all k_max terms drawn once; k uses the first k, so moving k adds or removes a term
+    _guard_dense(shape, "low-rank tensor")
+    vecs = [rng.standard_normal((k_max, d)) for d in shape]
+
+    controls = {f"leg{j}": widgets.ToggleButton(value=j in rows, description=f"leg {j} (d={d})",
+                                                 tooltip=f"put leg {j} on the row side",
+                                                 layout=widgets.Layout(width="110px"))
+                for j, d in enumerate(shape)}
+    controls["k"] = widgets.IntSlider(value=k, min=1, max=k_max, description="terms k",
+                                      continuous_update=False)
+    with plt.ioff():
+        fig, (ax_d, ax_s) = plt.subplots(1, 2, figsize=(10.5, 3.4), layout="constrained",
+                                         gridspec_kw={"width_ratios": [1.6, 1]})
+    _diagrams.new_axes(None, "index of singular value", "singular value (log scale)", ax=ax_s)
+    (values,) = ax_s.semilogy([1], [1], "o", color=_diagrams.COLORS["measured"], label="singular values")
+    threshold = ax_s.axhline(1e-16, color="black", linestyle="--", linewidth=1, label="rank tolerance")
+    ax_s.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_s.legend(loc="lower left", fontsize=9)
+
+    def update(panel):
+        rows = tuple(j for j in range(len(shape)) if panel.value(f"leg{j}"))
+        k = panel.value("k")
+        mat = _matricize(_sum_of_products(vecs, k), rows)
+        m, n = mat.shape
+        s = _np.linalg.svd(mat, compute_uv=False)
+        tol = s[0] * max(m, n) * _np.finfo(s.dtype).eps  # numpy's matrix_rank rule
+        rank = int(_np.count_nonzero(s > tol))
+        panel.data = {"rows": rows, "shape": (m, n), "rank": rank, "k": k, "singular_values": s, "tol": tol}
+        for artist in [*ax_d.patches, *ax_d.lines, *ax_d.texts]:
+            artist.remove()  # cheaper than ax.clear(), which rebuilds the (hidden) ticks
+        _diagrams.draw_matricization(shape, rows, ax=ax_d)
+        idx = _np.arange(1, s.size + 1)
+        values.set_data(idx, _np.maximum(s, 1e-18))  # zeros cannot sit on a log axis: shown at the floor
+        threshold.set_ydata([tol, tol])
+        ax_s.set_xlim(0.5, s.size + 0.5)
+        ax_s.set_ylim(1e-18, max(10.0, 10 * s[0]))
+        ax_s.set_title(f"{m} x {n} matrix: rank {rank}")
+        panel.text.value = (f"rows = legs {rows}, columns = the others: a <b>{m} x {n}</b> matrix of rank "
+                            f"<b>{rank}</b> (a sum of k = {k} product terms: rank &le; min(k, m, n) = "
+                            f"{min(k, m, n)}).")
+
+    layout_rows = [widgets.HBox([controls[f"leg{j}"] for j in range(len(shape))]), controls["k"]]
+    return Panel(controls, fig, update, artists={"ax_diagram": ax_d, "ax_values": ax_s,
+                                                  "values": values, "threshold": threshold}, layout_rows=layout_rows)
 # --- end of lesson 01 panels ---
 
 # --- lessons 02-03 panels ---
