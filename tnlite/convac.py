@@ -1,0 +1,607 @@
+"""Convolutional arithmetic circuits (ConvACs): networks whose coefficient tensors are trees.
+
+Shapes and legs, stated once:
+
+- features ``X``: (B, N, M), in short ``b j d``: sample, position j, representation
+  channel d (the value f_d(x_j) of the representation layer);
+- conv layer l: ``layers[l]`` of shape (n_l, r_l, r_{l-1}) (position, out, in) with
+  n_l = N / 2**l positions and r_{-1} = M; a layer whose weights are shared across
+  positions is stored once, with shape (r_l, r_{l-1});
+- output weights ``w_out``: (r_{L-1},);
+- inside ``score`` activations are position-major, (n, B, c) (position, sample,
+  channel), so each layer is one batched matmul (PERF.md).
+
+Deep ConvAC (1D, pooling window 2, N = 2**L, len(widths) == L)::
+
+    y        = w_out . (v^(L-1)_0 * v^(L-1)_1)              product pooling, linear output
+    v^(l)_i  = W^(l,i) (v^(l-1)_{2i} * v^(l-1)_{2i+1})      pooling, then a 1x1 conv
+    v^(0)_j  = W^(0,j) f(x_j)
+
+The score is h(x) = sum_d A[d_0..d_{N-1}] prod_j f_{d_j}(x_j); the coefficient tensor A
+is a binary tree tensor network in which each product pooling is an order-3 delta (copy)
+tensor ``o`` and each conv a matrix ``[W]`` between two deltas::
+
+                 [out]
+                   | r_{L-1}
+                   o                      delta: a product pooling
+               /       \\
+            [W]         [W]               conv: (r_l out, r_{l-1} in)
+             | r_0       |
+             o           o
+            / \\         / \\
+         [W] [W]     [W] [W]             layer 0: (r_0, M)
+          |   |       |   |
+          d_0 d_1     d_2 d_3
+
+Shallow ConvAC: one conv layer of r channels, global product pooling, linear output:
+the CP decomposition A = sum_k w_k prod_j W^(j)[k, d_j], rank <= r at every partition.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import (
+    as_array,
+    as_configs,
+    as_features,
+    as_int,
+    as_power_of_two,
+    as_rng,
+    as_rows,
+    guard_dense,
+)
+from .mincut import min_cut as _min_cut
+from .tensors import PRIME
+
+__all__ = ["ConvAC", "CP", "one_hot", "gaussian_features"]
+
+_CHUNK = 512  # samples per forward chunk: keeps the (n, B, c) temporaries in cache
+
+
+# ---------------------------------------------------------------- representation layer
+def one_hot(configs, M):
+    """One-hot features of basis configurations: f_d(x_j) = [x_j == d].
+
+    Parameters
+    ----------
+    configs : array_like of int, shape (B, N)
+        Values in 0..M-1 (spins, pixels of M grey levels, ...).
+    M : int
+
+    Returns
+    -------
+    ndarray, shape (B, N, M), float64
+    """
+    M = as_int(M, "M", minimum=1)
+    c = as_array(configs, "configs")
+    if c.ndim != 2:
+        raise ValueError(f"configs must have shape (B, N), got {c.shape}")
+    c = as_configs(c, c.shape[1], M)
+    return (c[..., None] == np.arange(M)).astype(np.float64)  # (B, N, M)
+
+
+def gaussian_features(x, centers, width=None):
+    """Gaussian bumps with fixed centres: f_d(x_j) = exp(-(x_j - c_d)**2 / (2 width**2)).
+
+    Parameters
+    ----------
+    x : array_like of float, shape (B, N)
+        One real input per position.
+    centers : array_like of float, shape (M,)
+    width : float, optional
+        Common width; by default the spacing between neighbouring sorted centres
+        (1 when there is a single centre).
+
+    Returns
+    -------
+    ndarray, shape (B, N, M)
+    """
+    x = as_array(x, "x", ndim=2).astype(np.float64)
+    centers = as_array(centers, "centers", ndim=1).astype(np.float64)
+    if centers.size == 0:
+        raise ValueError("centers is empty: the representation needs M >= 1 functions")
+    if width is None:
+        gaps = np.diff(np.sort(centers))
+        width = float(gaps.min()) if gaps.size and gaps.min() > 0 else 1.0
+    if not np.isscalar(width) or not width > 0:
+        raise ValueError(f"width must be a positive number, got {width!r}")
+    return np.exp(-((x[..., None] - centers) ** 2) / (2.0 * width**2))  # (B, N, M)
+
+
+# ---------------------------------------------------------------- helpers
+def _check_prime(p):
+    p = as_int(p, "p", minimum=2)
+    if p > 2**24 or any(p % k == 0 for k in range(2, int(p**0.5) + 1)):
+        raise ValueError(f"p must be a prime no larger than 2**24 (products must stay exact in int64), got {p}")
+    return p
+
+
+def _as_widths(widths, L, N):
+    try:
+        widths = tuple(widths)
+    except TypeError:
+        raise TypeError(f"widths must be a sequence of ints, got {type(widths).__name__}") from None
+    if len(widths) != L:
+        raise ValueError(f"widths has {len(widths)} entries; N={N} needs log2({N})={L} (one per conv layer)")
+    return tuple(as_int(r, f"widths[{l}]", minimum=1) for l, r in enumerate(widths))
+
+
+def _draw_layer(rng, n, r_out, r_in, fan, shared, p):
+    """Weights of one conv layer: (n, r_out, r_in), or (r_out, r_in) when shared.
+
+    Floats: orthonormal rows or columns, scaled so that unit-size inputs give outputs of
+    size ~1 (per-entry variance 1/fan): scores stay O(1) at any depth, which keeps
+    floating-point ranks honest. Exact: uniform integers mod p.
+    """
+    lead = () if shared else (n,)
+    if p is not None:
+        return rng.integers(0, p, size=lead + (r_out, r_in), dtype=np.int64)
+    G = rng.standard_normal(lead + (max(r_out, r_in), min(r_out, r_in)))
+    Q, R = np.linalg.qr(G)
+    Q = Q * np.where(np.diagonal(R, axis1=-2, axis2=-1) < 0, -1.0, 1.0)[..., None, :]  # Haar
+    if r_out < r_in:
+        Q = np.swapaxes(Q, -1, -2)
+    return np.ascontiguousarray(Q) * math.sqrt(max(r_out, r_in) / fan)
+
+
+def _delta3(r, last):
+    """delta(a, b) * last[a, c]: an order-3 node of shape (r, r, k) from `last` (r, k)."""
+    node = np.zeros((r, r, last.shape[1]), dtype=last.dtype)
+    idx = np.arange(r)
+    node[idx, idx, :] = last  # (k_left, k_right, k_parent)
+    return node
+
+
+def _product_half(T, p):
+    """Outer product over positions of T (n, d, r), keeping the channel: (d**n, r)."""
+    out = T[0]
+    for t in T[1:]:
+        out = (out[:, None, :] * t[None, :, :]).reshape(-1, t.shape[1])  # (D*d, r)
+        if p is not None:
+            out %= p
+    return out
+
+
+def _split_delta_network(N, M, r, rows):
+    """Graph of the shallow ConvAC / CP for `min_cut`.
+
+    The global pooling is a delta of order N+1; a delta has rank r across any split of
+    its legs, so it equals two deltas joined by one bond of dimension r. Splitting it
+    along the partition lets the min cut see that (a single node could not).
+    """
+    legs = [(("W", 0, j), M) for j in range(N)]
+    rows = set(rows or ())
+    if not rows or len(rows) == N:
+        edges = [(("W", 0, j), ("delta", 1, 0), r) for j in range(N)]
+        return edges + [(("delta", 1, 0), ("out",), r)], legs
+    edges = [(("W", 0, j), ("delta", 1, 1 if j in rows else 0), r) for j in range(N)]
+    edges += [(("delta", 1, 1), ("delta", 1, 0), r), (("delta", 1, 0), ("out",), r)]
+    return edges, legs
+
+
+# ---------------------------------------------------------------- ConvAC
+class ConvAC:
+    """A convolutional arithmetic circuit: 1x1 convs and product pooling, deep or shallow.
+
+    Parameters
+    ----------
+    layers : sequence of array_like
+        ``layers[l]`` has shape (n_l, r_l, r_{l-1}) (position, out, in), or (r_l, r_{l-1})
+        if shared across positions; r_{-1} = M. Deep: L = len(layers) layers, N = 2**L,
+        n_l = N / 2**l. Shallow: exactly one layer, n_0 = N.
+    w_out : array_like, shape (r_{L-1},)
+    N : int, optional
+        Number of positions; needed only for a shallow ConvAC whose layer is shared.
+    shallow : bool
+        One conv layer and global product pooling (a CP decomposition).
+    p : int, optional
+        A prime: the weights are integers and every computation is exact modulo p.
+
+    Attributes
+    ----------
+    N, M, L : int
+        Positions, representation channels, conv layers.
+    widths : tuple of int
+        (r_0, ..., r_{L-1}).
+    layers : tuple of ndarray
+    w_out : ndarray
+    shallow : bool
+    p : int or None
+    """
+
+    def __init__(self, layers, w_out, N=None, shallow=False, p=None):
+        if p is not None:
+            p = _check_prime(p)
+        if isinstance(layers, np.ndarray) or not hasattr(layers, "__len__") or len(layers) == 0:
+            raise ValueError("layers must be a non-empty list of weight arrays, one per conv layer")
+        layers = [as_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
+        w_out = as_array(w_out, "w_out", ndim=1)
+        arrays = layers + [w_out]
+        if p is not None:
+            for name, a in zip([f"layers[{l}]" for l in range(len(layers))] + ["w_out"], arrays):
+                if not np.issubdtype(a.dtype, np.integer):
+                    raise TypeError(f"{name} must hold integers for exact arithmetic mod p={p}, got dtype {a.dtype}")
+            layers = [np.mod(W, p).astype(np.int64) for W in layers]
+            w_out = np.mod(w_out, p).astype(np.int64)
+        if shallow:
+            if len(layers) != 1:
+                raise ValueError(f"a shallow ConvAC has one conv layer, got {len(layers)} layers")
+            W = layers[0]
+            if W.ndim == 3:
+                N = as_int(N, "N", minimum=2) if N is not None else W.shape[0]
+            elif N is None:
+                raise ValueError("N is required for a shallow ConvAC with a shared layer of shape (r, M)")
+            N = as_int(N, "N", minimum=2)
+            L = 1
+        else:
+            L = len(layers)
+            if N is not None:
+                N, L_N = as_power_of_two(N, "N")
+                if L_N != L:
+                    raise ValueError(f"layers has {L} entries; N={N} needs log2({N})={L_N}")
+            N = 2**L
+        widths, r_in = [], None
+        for l, W in enumerate(layers):
+            n = N if shallow else N >> l
+            if W.ndim not in (2, 3) or (W.ndim == 3 and W.shape[0] != n):
+                raise ValueError(
+                    f"layers[{l}] must have shape (n={n}, r_{l}, r_{l - 1}) or (r_{l}, r_{l - 1}) if shared, got {W.shape}"
+                )
+            if r_in is not None and W.shape[-1] != r_in:
+                raise ValueError(f"layers[{l}] takes {W.shape[-1]} input channels, layer {l - 1} gives {r_in}: shape {W.shape}")
+            r_in = W.shape[-2]
+            widths.append(r_in)
+        if w_out.shape[0] != r_in:
+            raise ValueError(f"w_out must have shape ({r_in},) to match the last layer's channels, got {w_out.shape}")
+        self.layers = tuple(layers)
+        self.w_out = w_out
+        self.N, self.L, self.M = N, L, layers[0].shape[-1]
+        self.widths = tuple(widths)
+        self.shallow = bool(shallow)
+        self.p = p
+
+    # ---- construction
+    @classmethod
+    def random(cls, N, M, widths, rng, shared=False, p=None):
+        """A deep ConvAC with random weights.
+
+        Parameters
+        ----------
+        N : int
+            Positions, a power of 2: N = 2**L.
+        M : int
+            Representation channels.
+        widths : sequence of int, length L
+            Channels r_l of conv layer l (l = 0 is the 1x1 conv on the M features).
+        rng : numpy.random.Generator or int seed
+        shared : bool
+            One weight matrix per layer, shared by all positions.
+        p : int, optional
+            A prime: integer weights uniform in 0..p-1, exact arithmetic mod p (generic
+            ranks by :func:`tnlite.rank_mod_p`). Otherwise orthonormal float weights
+            scaled so that scores stay O(1).
+        """
+        N, L = as_power_of_two(N, "N")
+        M = as_int(M, "M", minimum=1)
+        widths = _as_widths(widths, L, N)
+        rng = as_rng(rng)
+        p = None if p is None else _check_prime(p)
+        ins = (M,) + widths[:-1]
+        layers = [_draw_layer(rng, N >> l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p) for l in range(L)]
+        return cls(layers, cls._draw_out(rng, widths[-1], p), N=N, p=p)
+
+    @classmethod
+    def random_shallow(cls, N, M, r, rng, shared=False, p=None):
+        """A shallow ConvAC (CP decomposition of rank r) with random weights.
+
+        Parameters
+        ----------
+        N : int
+            Positions, N >= 2 (any N; `to_tree` needs a power of 2).
+        M, r : int
+            Representation channels and conv channels.
+        rng, shared, p
+            As in :meth:`random`.
+        """
+        N = as_int(N, "N", minimum=2)
+        M = as_int(M, "M", minimum=1)
+        r = as_int(r, "r", minimum=1)
+        rng = as_rng(rng)
+        p = None if p is None else _check_prime(p)
+        W = _draw_layer(rng, N, r, M, 1, shared, p)
+        return cls([W], cls._draw_out(rng, r, p), N=N, shallow=True, p=p)
+
+    @staticmethod
+    def _draw_out(rng, r, p):
+        if p is not None:
+            return rng.integers(0, p, size=r, dtype=np.int64)
+        w = rng.standard_normal(r)
+        return w / np.linalg.norm(w)  # unit norm: y = w . v stays O(1) when v's entries are
+
+    def __repr__(self):
+        kind = "shallow" if self.shallow else "deep"
+        exact = f", exact mod {self.p}" if self.p is not None else ""
+        return f"ConvAC({kind}, N={self.N}, M={self.M}, widths={self.widths}, n_params={self.n_params}{exact})"
+
+    @property
+    def shared(self):
+        """True when every layer's weights are shared across positions."""
+        return all(W.ndim == 2 for W in self.layers)
+
+    @property
+    def n_params(self):
+        """Number of weights: conv layers (once per layer if shared) plus the output."""
+        return int(sum(W.size for W in self.layers) + self.w_out.size)
+
+    def _full(self, l):
+        """Layer l as (n_l, r_l, r_{l-1}) whether stored shared or not (a view)."""
+        W = self.layers[l]
+        n = self.N if self.shallow else self.N >> l
+        return np.broadcast_to(W, (n,) + W.shape[-2:]) if W.ndim == 2 else W
+
+    # ---- forward pass
+    def _mod(self, a):
+        return a if self.p is None else a % self.p
+
+    def _from_first(self, V):
+        """Finish the forward pass from layer-0 outputs V (N, b, r_0): scores (b,)."""
+        p = self.p
+        if self.shallow:
+            out = V[0]
+            for v in V[1:]:
+                out = self._mod(out * v)  # (b, r) global product pooling
+            return self._mod(out @ self.w_out)
+        for l in range(1, self.L):
+            V = self._mod(V[0::2] * V[1::2])  # (n/2, b, r_{l-1}) product pooling
+            W = self.layers[l]
+            V = self._mod(V @ (W.T if W.ndim == 2 else W.transpose(0, 2, 1)))  # (n/2, b, r_l)
+        top = V[0] * V[1] if p is None else (V[0] * V[1]) % p  # (b, r_{L-1})
+        return self._mod(top @ self.w_out)  # (b,)
+
+    def score(self, X):
+        """Scores h(X) of a batch of feature arrays.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, M)
+            Representation-layer outputs f_d(x_j) (e.g. :func:`one_hot`). For an exact
+            ConvAC (``p`` set) integers, and the scores are residues mod p.
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        X = as_features(X, self.N, self.M)
+        if self.p is not None:
+            if not np.issubdtype(X.dtype, np.integer):
+                raise TypeError(f"X must hold integers for an exact ConvAC (mod p={self.p}), got dtype {X.dtype}")
+            X = np.mod(X, self.p).astype(np.int64)
+        W0 = self.layers[0]
+        W0t = W0.T if W0.ndim == 2 else W0.transpose(0, 2, 1)  # (n, M, r_0) or (M, r_0)
+        B = X.shape[0]
+        out = np.empty(B, dtype=np.result_type(X.dtype, W0.dtype, self.w_out.dtype))
+        for s in range(0, B, _CHUNK):
+            V = self._mod(X[s:s + _CHUNK].transpose(1, 0, 2) @ W0t)  # (N, b, r_0)
+            out[s:s + _CHUNK] = self._from_first(V)
+        return out
+
+    def amplitudes(self, configs):
+        """Scores on one-hot inputs: the coefficient tensor's entries A[configs].
+
+        Parameters
+        ----------
+        configs : array_like of int, shape (B, N)
+            Values in 0..M-1.
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        c = as_configs(configs, self.N, self.M)
+        W0t = self._full(0).transpose(0, 2, 1)  # (N, M, r_0)
+        pos = np.arange(self.N)[:, None]
+        B = c.shape[0]
+        out = np.empty(B, dtype=np.result_type(W0t.dtype, self.w_out.dtype))
+        for s in range(0, B, _CHUNK):
+            V = W0t[pos, c[s:s + _CHUNK].T]  # (N, b, r_0): a one-hot input selects a column
+            out[s:s + _CHUNK] = self._from_first(V)
+        return out
+
+    def coefficient_tensor(self):
+        """The tensor A with score = sum_d A[d] prod_j f_{d_j}(x_j).
+
+        Returns
+        -------
+        ndarray, shape (M,)*N
+            Residues mod p for an exact ConvAC. Refused (ValueError) above
+            ``tnlite.MAX_DENSE_ENTRIES`` entries.
+        """
+        N, M, p = self.N, self.M, self.p
+        guard_dense((M,) * N, "ConvAC coefficient tensor")
+        T = self._full(0).transpose(0, 2, 1)  # (N, M, r_0): (position, d, channel)
+        if self.shallow:
+            left, right = _product_half(T[: N // 2], p), _product_half(T[N // 2:], p)
+        else:
+            for l in range(1, self.L):
+                a, b = T[0::2], T[1::2]  # (n/2, D, r_{l-1}) each
+                T = self._mod(a[:, :, None, :] * b[:, None, :, :]).reshape(a.shape[0], -1, a.shape[2])  # pooling
+                T = self._mod(T @ self._full(l).transpose(0, 2, 1))  # (n/2, D*D, r_l)
+            left, right = T[0], T[1]
+        A = self._mod(self._mod(left * self.w_out) @ right.T)  # (M^|left|, M^|right|)
+        return A.reshape((M,) * N)
+
+    def to_dense(self):
+        """Same as :meth:`coefficient_tensor` (the verb every network class shares)."""
+        return self.coefficient_tensor()
+
+    # ---- as tensor networks
+    def to_tree(self):
+        """The coefficient tensor as a :class:`tnlite.tree.TreeTN`, built from the weights.
+
+        Leaf j = W^(0,j).T (M, r_0); a level-l node = delta(a, b) W^(l,i)[c, a], shape
+        (r_{l-1}, r_{l-1}, r_l); the root = delta(a, b) w_out[a], (r_{L-1}, r_{L-1}, 1).
+        A shallow ConvAC (N a power of 2) gives a tree of pure deltas above its leaves.
+        Never dense: works at N = 64.
+        """
+        from .tree import TreeTN
+
+        if self.p is not None:
+            raise ValueError(f"to_tree works in floating point; this ConvAC is exact mod p={self.p}. Use coefficient_tensor()")
+        N, L = as_power_of_two(self.N, "N (to_tree needs a power of 2 positions)")
+        leaves = list(self._full(0).transpose(0, 2, 1))  # each (M, r_0)
+        levels = []
+        for l in range(1, L + 1):
+            if self.shallow:
+                r = self.widths[0]
+                last = np.eye(r) if l < L else self.w_out[:, None]
+                levels.append([_delta3(r, last) for _ in range(N >> l)])
+            elif l < L:
+                levels.append([_delta3(W.shape[1], W.T) for W in self._full(l)])  # (r_{l-1}, r_{l-1}, r_l)
+            else:
+                levels.append([_delta3(self.widths[-1], self.w_out[:, None])])  # root (r, r, 1)
+        return TreeTN(leaves, levels)
+
+    def to_cp(self):
+        """The coefficient tensor of a shallow ConvAC as a :class:`CP` decomposition."""
+        if not (self.shallow or self.L == 1):
+            raise ValueError(
+                f"to_cp needs a shallow ConvAC (one conv layer, global pooling); this one is deep "
+                f"with widths {self.widths}: use to_tree()"
+            )
+        return CP(list(self._full(0).transpose(0, 2, 1)), self.w_out, p=self.p)
+
+    def tensor_network(self, rows=None):
+        """The ConvAC's graph with explicit delta nodes, in `tnlite.mincut.min_cut`'s format.
+
+        Nodes: ``("W", l, i)`` conv l at position i (layer 0 carries open leg i),
+        ``("delta", l, i)`` the product pooling that feeds it (level L: the root),
+        ``("out",)`` the output weights. Each conv has an input bond r_{l-1} (from its
+        delta) and an output bond r_l, so a cut can pass through either. Shallow: the
+        global delta is split along `rows` (see :class:`CP`).
+
+        Returns
+        -------
+        edges : list of (u, v, dim)
+        legs : list of (node, dim), length N
+        """
+        N, M, L, r = self.N, self.M, self.L, self.widths
+        if self.shallow:
+            return _split_delta_network(N, M, r[0], rows)
+        legs = [(("W", 0, j), M) for j in range(N)]
+        edges = []
+        for l in range(1, L + 1):
+            for i in range(N >> l):
+                d = ("delta", l, i)
+                edges += [(("W", l - 1, 2 * i), d, r[l - 1]), (("W", l - 1, 2 * i + 1), d, r[l - 1])]
+                edges.append((d, ("W", l, i) if l < L else ("out",), r[l - 1]))
+        return edges, legs
+
+    def min_cut(self, rows):
+        """Min-cut bound on the Schmidt rank of the coefficient tensor for (rows | rest).
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Positions on side P.
+
+        Returns
+        -------
+        tnlite.mincut.MinCut
+            ``rank_bound`` equals the rank for generic weights (Levine et al. 2018).
+        """
+        rows = as_rows(rows, self.N)
+        edges, legs = self.tensor_network(rows)
+        return _min_cut(edges, legs, rows)
+
+
+# ---------------------------------------------------------------- CP
+class CP:
+    """A CP (canonical polyadic) decomposition: A[d] = sum_k weights[k] prod_j factors[j][d_j, k].
+
+    Parameters
+    ----------
+    factors : sequence of array_like, each shape (d_j, r)
+    weights : array_like, shape (r,)
+    p : int, optional
+        A prime for exact integer arithmetic mod p.
+
+    Attributes
+    ----------
+    factors : list of ndarray
+    weights : ndarray
+    N, rank : int
+    phys_dims : tuple of int
+    """
+
+    def __init__(self, factors, weights, p=None):
+        if isinstance(factors, np.ndarray) or not hasattr(factors, "__len__") or len(factors) < 1:
+            raise ValueError("factors must be a non-empty list of (d_j, r) arrays")
+        factors = [as_array(F, f"factors[{j}]", ndim=2) for j, F in enumerate(factors)]
+        weights = as_array(weights, "weights", ndim=1)
+        r = weights.shape[0]
+        for j, F in enumerate(factors):
+            if F.shape[1] != r:
+                raise ValueError(f"factors[{j}] must have shape (d_{j}, r={r}) to match weights, got {F.shape}")
+        if p is not None:
+            p = _check_prime(p)
+            factors = [np.mod(F, p).astype(np.int64) for F in factors]
+            weights = np.mod(weights, p).astype(np.int64)
+        self.factors, self.weights, self.p = factors, weights, p
+        self.N, self.rank = len(factors), r
+        self.phys_dims = tuple(F.shape[0] for F in factors)
+
+    def __repr__(self):
+        return f"CP(N={self.N}, rank={self.rank}, phys_dims={self.phys_dims})"
+
+    @property
+    def n_params(self):
+        """Number of entries in the factors and weights."""
+        return int(sum(F.size for F in self.factors) + self.weights.size)
+
+    def to_dense(self):
+        """The represented tensor, shape (d_0, ..., d_{N-1}) (guarded)."""
+        guard_dense(self.phys_dims, "CP tensor")
+        h = self.N // 2
+        left = _product_half(self.factors[:h], self.p) if h else np.ones((1, self.rank), dtype=self.weights.dtype)
+        right = _product_half(self.factors[h:], self.p)
+        weighted = left * self.weights if self.p is None else left * self.weights % self.p
+        A = weighted @ right.T  # (prod d_left, prod d_right)
+        if self.p is not None:
+            A %= self.p
+        return A.reshape(self.phys_dims)
+
+    def amplitudes(self, configs):
+        """Entries A[configs] without building A.
+
+        Parameters
+        ----------
+        configs : array_like of int, shape (B, N)
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        c = as_configs(configs, self.N, max(self.phys_dims))
+        for j, d in enumerate(self.phys_dims):
+            if c.size and c[:, j].max() >= d:
+                raise ValueError(f"configs column {j} must hold values in 0..{d - 1}, got {c[:, j].max()}")
+        prod = self.factors[0][c[:, 0]]  # (B, r)
+        for j in range(1, self.N):
+            prod = prod * self.factors[j][c[:, j]]
+            if self.p is not None:
+                prod %= self.p
+        out = prod @ self.weights
+        return out % self.p if self.p is not None else out
+
+    def min_cut(self, rows):
+        """Min-cut bound for (rows | rest): min(r, prod of P's dims, prod of Q's dims) at most.
+
+        The order-(N+1) delta joining the factors is split along the partition into two
+        deltas joined by a bond of dimension r (the same tensor), so the cut can see r.
+        """
+        rows = as_rows(rows, self.N)
+        edges, legs = _split_delta_network(self.N, 1, self.rank, rows)
+        legs = [(node, d) for (node, _), d in zip(legs, self.phys_dims)]
+        return _min_cut(edges, legs, rows)
