@@ -28,6 +28,9 @@ from .tensors import (
 )
 from . import tensors
 # --- modules added as they land (one line each, keep alphabetical) ---
+from .convac import CP, ConvAC, gaussian_features, one_hot
+from .mps import MPS
+from .rac import RAC
 # --- end of modules ---
 
 _LAZY = {"diagrams", "widgets", "checks"}

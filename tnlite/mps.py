@@ -1,0 +1,362 @@
+"""Matrix product states: a chain of order-3 cores.
+
+Leg order, stated once: a core is (left, phys, right), in short ``vL i vR``; the first
+core has left dimension 1 and the last right dimension 1. Bond t joins core t to core
+t+1 (the cut between particles 0..t and t+1..N-1), so an N-site MPS has N-1 bonds.
+
+    vL=1 --[A0]-- chi_0 --[A1]-- chi_1 -- ... --[A_{N-1}]-- vR=1
+            |              |                      |
+            i_0            i_1                    i_{N-1}
+
+The represented tensor is psi[i_0, ..., i_{N-1}] = A0[:, i_0, :] @ A1[:, i_1, :] @ ...
+Entropies are in bits unless `base=` says otherwise.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validate import as_array, as_base, as_configs, as_int, as_rng, as_rows, guard_dense
+from .tensors import entropy_from_schmidt
+
+__all__ = ["MPS"]
+
+
+def _svd_tall(M):
+    """Thin SVD M = U diag(s) Vh, handing LAPACK the tall orientation (faster for wide M)."""
+    if M.shape[0] >= M.shape[1]:
+        return np.linalg.svd(M, full_matrices=False)
+    A, s, Bh = np.linalg.svd(M.T, full_matrices=False)  # M.T = A s Bh  =>  M = Bh.T s A.T
+    return Bh.T, s, A.T
+
+
+def _n_kept(s, max_bond, threshold):
+    """How many leading singular values survive `max_bond` and s**2 >= threshold (at least 1)."""
+    keep = s.size if max_bond is None else min(s.size, max_bond)
+    if threshold > 0:
+        keep = min(keep, int(np.count_nonzero(s**2 >= threshold)))
+    return max(keep, 1)
+
+
+class MPS:
+    """A matrix product state with cores of shape (left, phys, right).
+
+    Parameters
+    ----------
+    cores : sequence of array_like, each shape (chi_{t-1}, d_t, chi_t)
+        N >= 1 cores; ``cores[0].shape[0] == 1 == cores[-1].shape[2]`` and neighbouring
+        bond dimensions agree.
+    discarded_weight : float, optional
+        Recorded by :meth:`from_dense`; 0 for an MPS given by its cores.
+
+    Attributes
+    ----------
+    cores : list of ndarray
+    N : int
+    phys_dims : tuple of int, length N
+    bond_dims : tuple of int, length N-1
+    discarded_weight : float
+    """
+
+    def __init__(self, cores, discarded_weight=0.0):
+        if isinstance(cores, np.ndarray) or not hasattr(cores, "__len__"):
+            raise TypeError(
+                f"cores must be a list of 3-axis arrays (left, phys, right), got {type(cores).__name__}"
+            )
+        if len(cores) == 0:
+            raise ValueError("cores is empty: an MPS needs at least one core")
+        out = []
+        for t, c in enumerate(cores):
+            c = as_array(c, f"cores[{t}]")
+            if c.ndim != 3:
+                raise ValueError(f"cores[{t}] must have 3 axes (left, phys, right), got shape {c.shape}")
+            if min(c.shape) < 1:
+                raise ValueError(f"cores[{t}] has an empty axis, shape {c.shape}")
+            if not np.issubdtype(c.dtype, np.inexact):
+                c = c.astype(np.float64)
+            out.append(c)
+        if out[0].shape[0] != 1:
+            raise ValueError(f"cores[0] must have left dimension 1, got shape {out[0].shape}")
+        if out[-1].shape[2] != 1:
+            raise ValueError(f"cores[{len(out) - 1}] must have right dimension 1, got shape {out[-1].shape}")
+        for t in range(len(out) - 1):
+            if out[t].shape[2] != out[t + 1].shape[0]:
+                raise ValueError(
+                    f"bond {t} does not match: cores[{t}] has right dimension {out[t].shape[2]}, "
+                    f"cores[{t + 1}] has left dimension {out[t + 1].shape[0]}"
+                )
+        if not isinstance(discarded_weight, numbers.Real) or not discarded_weight >= 0:
+            raise ValueError(f"discarded_weight must be a non-negative number, got {discarded_weight!r}")
+        self.cores = out
+        self.discarded_weight = float(discarded_weight)
+
+    # -- shape -----------------------------------------------------------------------
+    @property
+    def N(self):
+        """Number of sites."""
+        return len(self.cores)
+
+    @property
+    def phys_dims(self):
+        """Physical dimension d_t of every site, a tuple of length N."""
+        return tuple(c.shape[1] for c in self.cores)
+
+    @property
+    def bond_dims(self):
+        """Bond dimensions chi_0..chi_{N-2}, a tuple of length N-1."""
+        return tuple(c.shape[2] for c in self.cores[:-1])
+
+    @property
+    def n_params(self):
+        """Number of entries in all cores."""
+        return int(sum(c.size for c in self.cores))
+
+    @property
+    def dtype(self):
+        return np.result_type(*self.cores)
+
+    def __repr__(self):
+        return f"MPS(N={self.N}, phys_dims={self.phys_dims}, bond_dims={self.bond_dims})"
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def from_dense(cls, psi, max_bond=None, cutoff=0.0):
+        """Tensor-train SVD: split `psi` into cores by sequential SVDs, left to right.
+
+        At cut t the remainder is reshaped to (chi_{t-1} d_t, rest) and split by a thin
+        SVD; U becomes core t (left-isometric) and diag(s) Vh the new remainder. With
+        neither `max_bond` nor `cutoff` it is exact, with bond dims min(prod d_{<=t},
+        prod d_{>t}) (nothing is dropped, not even zero singular values).
+
+        Parameters
+        ----------
+        psi : array_like, shape (d_0, ..., d_{N-1})
+            Any tensor, real or complex; it is not normalised.
+        max_bond : int, optional
+            Keep at most this many singular values at every cut.
+        cutoff : float
+            Also drop singular values with s**2 < cutoff * ||psi||**2 (relative to the
+            squared norm of the input, at every cut). At least one value is always kept.
+
+        Returns
+        -------
+        MPS
+            Its ``discarded_weight`` is (sum over cuts of the discarded s**2) / ||psi||**2.
+            The truncations are orthogonal to each other, so this equals exactly
+            ||psi - psi_mps||**2 / ||psi||**2, where psi_mps = ``to_dense()`` (not
+            renormalised).
+        """
+        psi = as_array(psi, "psi", min_ndim=1)
+        if psi.size == 0:
+            raise ValueError(f"psi is empty, shape {psi.shape}")
+        if max_bond is not None:
+            max_bond = as_int(max_bond, "max_bond", minimum=1)
+        if isinstance(cutoff, bool) or not isinstance(cutoff, numbers.Real) or not 0 <= cutoff < 1:
+            raise ValueError(f"cutoff must be a number in [0, 1), got {cutoff!r}")
+        if not np.issubdtype(psi.dtype, np.inexact):
+            psi = psi.astype(np.float64)
+        dims = psi.shape
+        norm2 = float(np.vdot(psi, psi).real)
+        if norm2 == 0:
+            raise ValueError("psi is the zero tensor: it has no normalised state to decompose")
+        threshold = cutoff * norm2
+        cores, discarded = [], 0.0
+        rest = psi.reshape(1, -1)  # (vL, i_t ... i_{N-1})
+        for t, d in enumerate(dims[:-1]):
+            chi = rest.shape[0]
+            U, s, Vh = _svd_tall(rest.reshape(chi * d, -1))
+            k = _n_kept(s, max_bond, threshold)
+            discarded += float(np.sum(s[k:] ** 2))
+            cores.append(U[:, :k].reshape(chi, d, k))  # vL i vR
+            rest = s[:k, None] * Vh[:k]  # (vR, i_{t+1} ... i_{N-1})
+        cores.append(rest.reshape(rest.shape[0], dims[-1], 1))
+        return cls(cores, discarded_weight=discarded / norm2)
+
+    @classmethod
+    def random(cls, N, d, chi, rng):
+        """A random normalised MPS: left-isometric random cores, bond dims min(chi, d^t, d^(N-t)).
+
+        Each core is a random isometry (QR of a Gaussian matrix), the last a random unit
+        vector, so the state has norm 1 and every Schmidt value is O(1/sqrt(chi)).
+
+        Parameters
+        ----------
+        N, d, chi : int
+            Sites (>= 1), physical dimension (>= 1), maximal bond dimension (>= 1).
+        rng : numpy.random.Generator or int seed
+
+        Returns
+        -------
+        MPS, real
+        """
+        N = as_int(N, "N", minimum=1)
+        d = as_int(d, "d", minimum=1)
+        chi = as_int(chi, "chi", minimum=1)
+        rng = as_rng(rng)
+        bonds = [1] + [min(chi, d ** (t + 1), d ** (N - t - 1)) for t in range(N - 1)] + [1]
+        cores = []
+        for t in range(N):
+            left, right = bonds[t], bonds[t + 1]
+            G = rng.standard_normal((left * d, right))
+            if t == N - 1:
+                Q = G / np.linalg.norm(G)
+            else:
+                Q, R = np.linalg.qr(G)
+                Q = Q * np.sign(np.diag(R))  # Haar-distributed isometry
+            cores.append(Q.reshape(left, d, right))
+        return cls(cores)
+
+    # -- dense and batched evaluation ------------------------------------------------------
+    def to_dense(self):
+        """The represented tensor, shape (d_0, ..., d_{N-1}); refused above MAX_DENSE_ENTRIES."""
+        guard_dense(self.phys_dims, "MPS contraction")
+        T = self.cores[0].reshape(self.phys_dims[0], -1)  # (i_0, vR)
+        for c in self.cores[1:]:
+            T = T @ c.reshape(c.shape[0], -1)  # (i_0..i_{t-1}, i_t vR)
+            T = T.reshape(-1, c.shape[2])  # (i_0..i_t, vR)
+        return T.reshape(self.phys_dims)
+
+    def amplitudes(self, configs):
+        """psi[configs[b]] for a batch of basis configurations, without going dense.
+
+        One matrix product per site over all physical values at once, then a select:
+        (B, vL) @ (vL, i vR) -> (B, i, vR) -> pick i = configs[:, t].
+
+        Parameters
+        ----------
+        configs : array_like of int, shape (B, N)
+            Values in 0..d_t-1 (one (N,) row is accepted as B = 1).
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        configs = as_configs(configs, self.N, max(self.phys_dims))
+        for t, d in enumerate(self.phys_dims):
+            if configs.size and configs[:, t].max() >= d:
+                raise ValueError(f"configs column {t} must hold values in 0..{d - 1}, got {configs[:, t].max()}")
+        B = configs.shape[0]
+        rows = np.arange(B)
+        v = np.ones((B, 1), dtype=self.dtype)  # (B, vL)
+        for t, c in enumerate(self.cores):
+            left, d, right = c.shape
+            W = (v @ c.reshape(left, d * right)).reshape(B, d, right)  # (B, i, vR)
+            v = W[rows, configs[:, t]]  # (B, vR)
+        return v[:, 0]
+
+    # -- inner products ------------------------------------------------------------------
+    def overlap(self, other):
+        """<self|other> = sum conj(self[i]) other[i], contracted site by site (never dense).
+
+        Parameters
+        ----------
+        other : MPS with the same phys_dims
+
+        Returns
+        -------
+        complex or float scalar
+        """
+        if not isinstance(other, MPS):
+            raise TypeError(f"other must be an MPS, got {type(other).__name__}")
+        if other.phys_dims != self.phys_dims:
+            raise ValueError(f"other has phys_dims {other.phys_dims}; self has {self.phys_dims}")
+        E = np.ones((1, 1), dtype=np.result_type(self.dtype, other.dtype))  # (vL of self, vL of other)
+        for A, B in zip(self.cores, other.cores):
+            X = np.tensordot(E, B, axes=(1, 0))  # (vLa, i, vRb)
+            E = np.tensordot(A.conj(), X, axes=([0, 1], [0, 1]))  # (vRa, vRb)
+        value = E[0, 0]
+        return value.real if np.isrealobj(value) else value
+
+    def norm(self):
+        """sqrt(<self|self>)."""
+        return float(np.sqrt(max(np.real(self.overlap(self)), 0.0)))
+
+    # -- canonical forms and entanglement ------------------------------------------------
+    def canonicalize(self, center):
+        """Mixed canonical form around site `center`, by QR sweeps; returns a new MPS.
+
+        Cores left of `center` become left-isometric (sum over vL, i of conj(A) A = I),
+        cores right of it right-isometric (sum over i, vR of B conj(B) = I); the norm
+        sits in core `center`. center = 0 is right-canonical, center = N-1 left-canonical.
+        A bond may shrink to min(chi_left d, chi_right) on the way (reduced QR).
+
+        Parameters
+        ----------
+        center : int, 0 <= center < N
+        """
+        center = as_int(center, "center", minimum=0)
+        if center >= self.N:
+            raise ValueError(f"center must be in 0..{self.N - 1} for an MPS of N={self.N} sites, got {center}")
+        cores = [c.copy() for c in self.cores]
+        for t in range(center):
+            left, d, right = cores[t].shape
+            Q, R = np.linalg.qr(cores[t].reshape(left * d, right))
+            cores[t] = Q.reshape(left, d, -1)  # vL i vR, left-isometric
+            cores[t + 1] = np.tensordot(R, cores[t + 1], axes=(1, 0))  # vL i vR
+        for t in range(self.N - 1, center, -1):
+            left, d, right = cores[t].shape
+            Q, R = np.linalg.qr(cores[t].reshape(left, d * right).T)  # B.T = Q R  =>  B = R.T Q.T
+            cores[t] = Q.T.reshape(-1, d, right)  # vL i vR, right-isometric
+            cores[t - 1] = np.tensordot(cores[t - 1], R.T, axes=(2, 0))  # vL i vR
+        return MPS(cores, discarded_weight=self.discarded_weight)
+
+    def schmidt_values(self):
+        """Schmidt values at every cut, from one right-to-left QR sweep and one left-to-right SVD sweep.
+
+        Returns
+        -------
+        list of N-1 ndarrays
+            Entry t: singular values of the cut between sites 0..t and t+1..N-1,
+            descending, of the state as given (not normalised).
+        """
+        if self.N == 1:
+            return []
+        cores = self.canonicalize(0).cores
+        out = []
+        C = cores[0]
+        for t in range(self.N - 1):
+            left, d, right = C.shape
+            U, s, Vh = _svd_tall(C.reshape(left * d, right))
+            out.append(s)
+            C = np.tensordot(s[:, None] * Vh, cores[t + 1], axes=(1, 0))  # vL i vR
+        return out
+
+    def entropies(self, base=2):
+        """Entanglement entropy at each of the N-1 cuts, of the normalised state; never dense.
+
+        Parameters
+        ----------
+        base : float
+            2 for bits (default), numpy.e for nats.
+
+        Returns
+        -------
+        ndarray, shape (N-1,)
+            Entry t is the entropy of sites 0..t against t+1..N-1; at most log(chi_t).
+        """
+        base = as_base(base)
+        if self.N > 1 and self.norm() == 0:
+            raise ValueError("this MPS is the zero state: it has no entanglement entropy")
+        return np.array([entropy_from_schmidt(s, base) for s in self.schmidt_values()])
+
+    def min_cut(self, rows):
+        """Min-cut bound for the partition (rows | rest) of the N open legs.
+
+        The chain graph: nodes 0..N-1, bonds (t, t+1, chi_t), leg t on node t with dim d_t.
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Particles on side P.
+
+        Returns
+        -------
+        tnlite.mincut.MinCut
+        """
+        from .mincut import min_cut
+
+        rows = as_rows(rows, self.N)
+        edges = [(t, t + 1, chi) for t, chi in enumerate(self.bond_dims)]
+        legs = [(t, d) for t, d in enumerate(self.phys_dims)]
+        return min_cut(edges, legs, rows)
