@@ -29,7 +29,7 @@ lab: $(VENV)/.stamp-lab
 	$(VENV)/bin/jupyter lab --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) lessons/00_start_here.ipynb
 
 test: $(VENV)/.stamp-test
-	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env tests lessons solutions exercises
+	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env tests $(wildcard lessons solutions exercises)
 
 # Peers (quimb, TeNPy, torch CPU, networkx) live in their own venv, never in .venv.
 BENCH_VENV := .venv-bench
