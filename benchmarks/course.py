@@ -1,0 +1,121 @@
+"""The course's own speed: each lesson's execution time and each widget panel's update time.
+
+Lessons run with nbclient in a kernel of the interpreter that runs this file (the bench
+venv's python under `make bench`; the report names it). Panels are found by calling every
+``build_*`` in tnlite.widgets with its defaults, then driven headless: 20 control changes
+per panel, round-robin over its controls, each to a neighbour of its default value and
+back, reading ``panel.last_update_seconds`` after each change.
+"""
+from __future__ import annotations
+
+import glob
+import inspect
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def time_lessons(pattern="lessons/*.ipynb", timeout=300, log=print):
+    """[(name, seconds wall incl. kernel start, slowest cell seconds, status)] per notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in sorted(glob.glob(os.path.join(ROOT, pattern))):
+        name = os.path.relpath(path, ROOT)
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=True,
+                                resources={"metadata": {"path": os.path.dirname(path)}})
+        t0 = time.perf_counter()
+        status = "ok"
+        try:
+            client.execute()
+        except Exception as exc:  # a failing lesson is reported, its time is up to the failure
+            status = f"FAILED: {type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+        wall = time.perf_counter() - t0
+        slowest = 0.0
+        for cell in nb.cells:
+            ex = cell.get("metadata", {}).get("execution", {})
+            a, b = ex.get("shell.execute_reply.started") or ex.get("iopub.execute_input"), ex.get("shell.execute_reply")
+            if a and b:
+                slowest = max(slowest, _seconds(b) - _seconds(a))
+        rows.append((name, wall, slowest, status))
+        log(f"    {name:<45s} {wall:6.2f} s (slowest cell {slowest:.2f} s) {status}")
+    return rows
+
+
+def _seconds(stamp):
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def _neighbour(control):
+    """A valid value next to the control's current one (for sliders, dropdowns, toggles)."""
+    v = control.value
+    if isinstance(v, bool):
+        return not v
+    opts = getattr(control, "options", None)
+    if opts:
+        values = [o[1] if isinstance(o, tuple) else o for o in opts]
+        if len(values) < 2:
+            return None
+        i = values.index(v) if v in values else 0
+        return values[i + 1] if i + 1 < len(values) else values[i - 1]
+    if isinstance(v, tuple):  # range sliders
+        lo, hi = v
+        step = getattr(control, "step", 1)
+        return (lo, hi - step) if hi - step > lo else (lo, hi + step)
+    if hasattr(control, "max") and hasattr(control, "min") and isinstance(v, (int, float)):
+        step = getattr(control, "step", 1) or 1
+        return v + step if v + step <= control.max else v - step
+    return None
+
+
+def time_widgets(changes=20, log=print):
+    """[(builder, n_changes, median s, worst s, first-build s, status)] for every build_* panel."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    widgets = __import__("tnlite.widgets", fromlist=["*"])
+    rows = []
+    builders = [(n, f) for n, f in inspect.getmembers(widgets, inspect.isfunction)
+                if n.startswith("build_") and f.__module__ == widgets.__name__]
+    for name, build in builders:
+        t0 = time.perf_counter()
+        try:
+            panel = build()
+        except Exception as exc:
+            rows.append((name, 0, None, None, None, f"build failed: {type(exc).__name__}: {exc}"))
+            log(f"    {name}: build failed: {exc}")
+            continue
+        t_build = time.perf_counter() - t0
+        movable = [(k, c, c.value, _neighbour(c)) for k, c in panel.controls.items()]
+        movable = [m for m in movable if m[3] is not None and m[3] != m[2]]
+        times, status = [], "ok"
+        try:
+            for i in range(changes if movable else 0):
+                key, c, default, other = movable[i % len(movable)]
+                c.value = other if c.value == default else default
+                times.append(panel.last_update_seconds)
+        except Exception as exc:
+            status = f"update failed: {type(exc).__name__}: {exc}"
+        plt.close("all")
+        if times:
+            med, worst = statistics.median(times), max(times)
+            log(f"    {name:<40s} median {med * 1e3:7.1f} ms, worst {worst * 1e3:7.1f} ms over {len(times)} "
+                f"changes of {[m[0] for m in movable]}")
+        else:
+            med = worst = None
+            if status == "ok":
+                status = "no control to move"
+            log(f"    {name}: {status}")
+        rows.append((name, len(times), med, worst, t_build, status))
+    return rows
+
+
+def kernel_description():
+    return f"nbclient, kernel python3 = {sys.executable} (the bench venv's interpreter)"

@@ -1,0 +1,243 @@
+"""`make bench`: tnlite against quimb, TeNPy, torch (CPU) and networkx, and the course's speed.
+
+Usage: python benchmarks/run.py [--quick] [--only SUBSTRING] [--no-course] [--output PATH]
+
+Prints progress lines and one table; writes it with the machine facts (CPU, BLAS,
+threads, measured GEMM peak and copy bandwidth) to benchmarks/RESULTS.md (--quick writes
+benchmarks/_out/RESULTS-quick.md unless --output says otherwise). Every operation first
+checks that all implementations agree within the stated tolerance; a mismatch is printed
+loudly and that operation is not timed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, ROOT)
+
+import numpy as np  # noqa: E402
+
+import harness  # noqa: E402
+from harness import fmt_time  # noqa: E402
+
+# What limits each tnlite kernel and what would make it faster, keyed by operation name.
+# Written from the measurements (see the final section of RESULTS.md); kept beside the code
+# that measures them so they are regenerated with every run.
+ADVICE = {}
+
+
+def cases(quick):
+    import ops
+    import ops_models
+
+    yield lambda: ops.case_from_dense("random", None, quick)
+    yield lambda: ops.case_from_dense("random", 64, quick)
+    yield lambda: ops.case_from_dense("critical Ising", None, quick)
+    yield lambda: ops.case_from_dense("critical Ising", 64, quick)
+    yield lambda: ops.case_entropies(quick)
+    yield lambda: ops.case_overlap(quick)
+    yield lambda: ops.case_canonicalize(quick)
+    yield lambda: ops.case_amplitudes(quick)
+    yield lambda: ops_models.case_convac(quick)
+    yield lambda: ops_models.case_rac(quick)
+    yield lambda: ops.case_mincut(quick)
+    for N in ((10, 14) if quick else (16, 20)):
+        yield lambda N=N: ops.case_ising_build(N, quick)
+    for N in ((10, 14) if quick else (16, 20)):
+        yield lambda N=N: ops.case_ising_ground(N, quick)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    p.add_argument("--only", default="", help="run only operations whose name contains this")
+    p.add_argument("--no-course", action="store_true", help="skip lessons and widgets")
+    p.add_argument("--output", default=None, help="where to write the markdown report")
+    p.add_argument("--threads", type=int, default=None,
+                   help="limit BLAS/OpenMP/torch threads (default: the libraries' own, all cores)")
+    args = p.parse_args(argv)
+    out_path = args.output or os.path.join(HERE, "_out/RESULTS-quick.md" if args.quick else "RESULTS.md")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    t_start = time.perf_counter()
+    log = lambda s: print(s, flush=True)  # noqa: E731
+
+    # machine
+    import ops  # noqa: F401  (imports peers lazily; loads numpy/scipy BLAS now)
+    import scipy.linalg  # noqa: F401  load scipy's OpenBLAS so threadpoolctl sees it
+
+    torch = ops.peer("torch")
+    _limits = None
+    if args.threads:
+        import threadpoolctl
+
+        _limits = threadpoolctl.threadpool_limits(args.threads)  # kept alive for the whole run
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+    load_start = harness.load_average()
+    cpu = harness.cpu_info()
+    log(f"== load average at start (other processes on this machine): {load_start}")
+    log(f"== machine: {cpu['model']}, {cpu['nproc']} logical CPUs (affinity {cpu['affinity']}), "
+        f"avx2={cpu['avx2']} avx512f={cpu['avx512f']}")
+    blas = harness.blas_info()
+    for line in blas:
+        log(f"   {line}")
+    log("== measuring the GEMM peak (2048^3 float64, and float32) and copy bandwidth ...")
+    n_peak = 1024 if args.quick else 2048
+    peak64, _ = harness.matmul_peak(n_peak, np.float64)
+    peak32, _ = harness.matmul_peak(n_peak, np.float32)
+    bw = harness.copy_bandwidth()
+    log(f"   float64 {peak64 / 1e9:.1f} GFLOP/s, float32 {peak32 / 1e9:.1f} GFLOP/s, copy {bw / 1e9:.1f} GB/s")
+    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba"])
+    log("   " + ", ".join(f"{k} {v}" for k, v in vers.items()))
+
+    # operations
+    rows = []
+    for build in cases(args.quick):
+        try:
+            case = build()
+        except Exception as exc:
+            log(f"!! could not set up a case: {type(exc).__name__}: {exc}")
+            continue
+        if args.only and args.only.lower() not in case.op.lower():
+            continue
+        log(f"== {case.op} [{case.size}]  ({time.perf_counter() - t_start:.0f} s so far)")
+        if isinstance(case, harness.Row):
+            log(f"   {case.status}")
+            rows.append(case)
+            continue
+        row = harness.run_case(case, log=log)
+        if row.status == "ok":
+            log(f"   check: {row.check}; max diff {max(row.diffs.values(), default=0):.1e} "
+                f"(tolerance {row.rtol:.0e}); tnlite / best peer = "
+                + (f"{row.ratio():.2f}" if row.ratio() is not None else "no peer"))
+        rows.append(row)
+    table = harness.format_table(rows, peak64, bw)
+    t_ops = time.perf_counter() - t_start
+
+    # the course
+    lessons, panels = [], []
+    if not args.no_course and not args.only:
+        import course
+
+        log("== lessons (nbclient) ...")
+        lessons = course.time_lessons(log=log)
+        log("== widget panels (20 control changes each) ...")
+        try:
+            panels = course.time_widgets(log=log)
+        except Exception as exc:
+            log(f"!! widgets: {type(exc).__name__}: {exc}")
+    total = time.perf_counter() - t_start
+
+    print()
+    print(table)
+    print(f"\n(operations {t_ops:.0f} s, total {total:.0f} s)")
+    loads = (load_start, harness.load_average())
+    report = render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, args, total,
+                    torch_threads=torch.get_num_threads() if torch else None, loads=loads)
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    with open(out_path, "w") as f:
+        f.write(report)
+    print(f"wrote {os.path.relpath(out_path, ROOT)}")
+    bad = [r for r in rows if r.status.startswith(("MISMATCH", "ERROR"))]
+    return 1 if bad else 0
+
+
+def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, args, total, torch_threads,
+           loads=("?", "?")):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    L = []
+    L.append("# Benchmarks: tnlite against quimb, TeNPy, torch (CPU) and networkx\n")
+    L.append(f"Generated by `make bench` (`benchmarks/run.py{' --quick' if args.quick else ''}`) on {now}; "
+             f"the whole run took {total:.0f} s. Each implementation: one warm-up (which is also the "
+             "correctness check: every implementation's output is compared with tnlite's within the "
+             "stated tolerance *before* anything is timed), then 5 timed repeats: median and "
+             "[min .. max]. **tnlite / best peer** below 1 means tnlite is faster. **tnlite / BLAS floor** "
+             "divides tnlite's median by the time the operation's estimated flops need at the measured "
+             "GEMM peak (or its bytes at the measured copy bandwidth, whichever is larger): a lower bound "
+             "no implementation beats, so 1x is perfect.\n")
+    L.append("## Machine\n")
+    L.append(f"- CPU: {cpu['model']}; {cpu['nproc']} logical CPUs (affinity {cpu['affinity']}); "
+             f"AVX2 {cpu['avx2']}, AVX-512F {cpu['avx512f']}")
+    L.append(f"- measured GEMM peak (numpy matmul, {2048 if not args.quick else 1024}^3): "
+             f"**{peak64 / 1e9:.1f} GFLOP/s float64**, {peak32 / 1e9:.1f} GFLOP/s float32; "
+             f"copy bandwidth {bw / 1e9:.1f} GB/s (read + write)")
+    L.append("- BLAS libraries loaded in the process (threadpoolctl):")
+    for line in blas:
+        L.append(f"  - {line}")
+    L.append(f"- threads: {'limited to ' + str(args.threads) + ' by --threads (threadpoolctl); ' if args.threads else ''}"
+             f"torch.get_num_threads() = {torch_threads}; environment "
+             + ", ".join(f"{k}={v}" for k, v in harness.thread_env().items()))
+    L.append(f"- load average (1, 5, 15 min) at the start of the run: {loads[0]}; at the end: {loads[1]} "
+             f"(other processes sharing the {cpu['nproc']} cores inflate and scatter the timings)")
+    L.append("- versions: " + ", ".join(f"{k} {v}" for k, v in vers.items()))
+    L.append("- numpy and scipy each carry their own OpenBLAS; with two threads, LAPACK-heavy "
+             "timings are bimodal from process to process (PERF.md): compare ratios within one run.\n")
+    L.append("## Results\n")
+    L.append(table + "\n")
+    L.append("### Correctness checks and notes\n")
+    for r in rows:
+        if r.status != "ok":
+            L.append(f"- **{r.op} [{r.size}]**: {r.status}")
+            continue
+        diffs = ", ".join(f"{k} {v:.1e}" for k, v in r.diffs.items() if not k.startswith("tnlite") or v)
+        L.append(f"- **{r.op} [{r.size}]**: check = {r.check}, tolerance {r.rtol:.0e}; differences: {diffs or 'n/a'}")
+        for k, note in r.notes.items():
+            L.append(f"  - {k}: {note}")
+    L.append("")
+    L.append("## The course's own speed\n")
+    if lessons:
+        import course
+
+        L.append(f"Lessons executed top to bottom with {course.kernel_description()}; wall time includes "
+                 "the kernel start (~0.6 s). Budget: under 20 s each.\n")
+        L.append("| lesson | wall time | slowest cell | status |")
+        L.append("|---|---|---|---|")
+        for name, wall, slowest, status in lessons:
+            L.append(f"| {name} | {wall:.2f} s | {slowest:.2f} s | {status} |")
+        L.append("")
+    else:
+        L.append("Lessons: none found in lessons/ at the time of this run (or skipped with --no-course).\n")
+    if panels:
+        L.append("Widget panels: every `build_*` in tnlite.widgets built with its defaults, then 20 control "
+                 "changes (round-robin over its controls, each between its default and a neighbouring "
+                 "value), `panel.last_update_seconds` after each. Budget: under 100 ms at the defaults.\n")
+        L.append("| panel | first build | median update | worst update | changes | status |")
+        L.append("|---|---|---|---|---|---|")
+        for name, n, med, worst, tb, status in panels:
+            L.append(f"| {name} | {fmt_time(tb)} | {fmt_time(med)} | {fmt_time(worst)} | {n} | {status} |")
+        L.append("")
+    else:
+        L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
+    L.append("## Where tnlite is slower than a peer or far from BLAS, and what would fix it\n")
+    for r in rows:
+        if r.status != "ok":
+            continue
+        ratio = r.ratio()
+        floor = harness.blas_floor(r, peak64, bw)
+        _, ours = r.tnlite_best()
+        peer_name, _ = r.peer_best()
+        gap = ours.median / floor if floor else None
+        slow = ratio is not None and ratio > 1.05
+        far = gap is not None and gap > 2
+        if not (slow or far):
+            continue
+        what = []
+        if slow:
+            what.append(f"{ratio:.2f}x the time of {peer_name}")
+        if far:
+            what.append(f"{gap:.1f}x the BLAS floor")
+        L.append(f"- **{r.op} [{r.size}]**: tnlite takes {' and '.join(what)}. "
+                 + ADVICE.get(r.op, ""))
+    L.append("")
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

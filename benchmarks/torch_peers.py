@@ -1,0 +1,108 @@
+"""torch CPU implementations of the benchmarked operations, mirroring tnlite's math.
+
+Written for the benchmark only (torch is a peer, not a dependency of tnlite). Each
+function takes torch tensors in tnlite's leg order and returns a torch tensor.
+Leg orders: MPS cores (vL, i, vR); ConvAC/RAC features X (B, N, M).
+"""
+from __future__ import annotations
+
+import torch
+
+
+@torch.inference_mode()
+def mps_overlap(a, b):
+    """<a|b> for two MPS given as lists of (vL, i, vR) cores (real)."""
+    E = torch.ones((1, 1), dtype=a[0].dtype)  # (vLa, vLb)
+    for A, B in zip(a, b):
+        la, d, ra = A.shape
+        lb, _, rb = B.shape
+        X = (E @ B.reshape(lb, d * rb)).reshape(la * d, rb)  # (vLa i, vRb)
+        E = A.reshape(la * d, ra).T @ X  # (vRa, vRb)
+    return E[0, 0]
+
+
+@torch.inference_mode()
+def mps_left_canonical(cores):
+    """Left-canonical QR sweep; returns the new list of cores (vL, i, vR)."""
+    out = []
+    R = torch.ones((1, 1), dtype=cores[0].dtype)
+    n = len(cores)
+    for t, c in enumerate(cores):
+        left, d, right = c.shape
+        c = (R @ c.reshape(left, d * right)).reshape(R.shape[0] * d, right)
+        if t == n - 1:
+            out.append(c.reshape(-1, d, right))
+            break
+        Q, R = torch.linalg.qr(c)
+        out.append(Q.reshape(-1, d, Q.shape[1]))
+    return out
+
+
+@torch.inference_mode()
+def mps_amplitudes(cores, configs):
+    """psi[configs[b]]: one GEMM per site over both physical values, then a select."""
+    B = configs.shape[0]
+    rows = torch.arange(B)
+    v = torch.ones((B, 1), dtype=cores[0].dtype)
+    for t, c in enumerate(cores):
+        left, d, right = c.shape
+        W = (v @ c.reshape(left, d * right)).reshape(B, d, right)
+        v = W[rows, configs[:, t]]
+    return v[:, 0]
+
+
+@torch.inference_mode()
+def convac_forward(X, W0, Ws, w_out, chunk=512):
+    """Deep 1D ConvAC scores, pooling window 2, unshared 1x1 convs.
+
+    v0_j = W0[j] @ X[:, j]                  W0: (N, r0, M)
+    v_l,j = Ws[l-1][j] @ (v_{l-1,2j} * v_{l-1,2j+1})   Ws[l-1]: (N / 2^l, r_l, r_{l-1})
+    y = w_out . (v_{L-1,0} * v_{L-1,1})    w_out: (r_{L-1},)
+
+    Position-major layout (n, B, c) so each layer is one batched matmul; the batch is
+    processed in chunks to keep temporaries in cache.
+
+    Parameters
+    ----------
+    X : Tensor, shape (B, N, M)
+
+    Returns
+    -------
+    Tensor, shape (B,)
+    """
+    B = X.shape[0]
+    out = torch.empty(B, dtype=X.dtype)
+    W0t = W0.transpose(1, 2)  # (N, M, r0)
+    Wst = [W.transpose(1, 2) for W in Ws]  # (n, r_{l-1}, r_l)
+    for s in range(0, B, chunk):
+        x = X[s:s + chunk].transpose(0, 1)  # (N, b, M)
+        v = torch.bmm(x, W0t)  # (N, b, r0)
+        for Wt in Wst:
+            p = v[0::2] * v[1::2]  # (n, b, r_{l-1})  product pooling
+            v = torch.bmm(p, Wt)  # (n, b, r_l)
+        out[s:s + chunk] = (v[0] * v[1]) @ w_out
+    return out
+
+
+@torch.inference_mode()
+def rac_forward(X, h0, W_H, W_I, W_O, chunk=None):
+    """RAC scores with multiplicative integration: h_t = (W_H h_{t-1}) * (W_I f(x_t)).
+
+    Parameters
+    ----------
+    X : Tensor, shape (B, N, M)
+    h0 : Tensor, shape (R,)
+    W_H : (R, R); W_I : (R, M); W_O : (K, R) or (R,)
+
+    Returns
+    -------
+    Tensor, shape (B, K) or (B,)
+    """
+    B, N, M = X.shape
+    # all input projections at once: (B N, M) @ (M, R)
+    U = (X.reshape(B * N, M) @ W_I.T).reshape(B, N, -1)  # (B, N, R)
+    h = (W_H @ h0).expand(B, -1) * U[:, 0]  # (B, R)
+    WHt = W_H.T.contiguous()
+    for t in range(1, N):
+        h = (h @ WHt) * U[:, t]
+    return h @ W_O.T

@@ -1,0 +1,147 @@
+"""Fast tests of the benchmark machinery (benchmarks/harness.py): no timings are asserted.
+
+They check that a wrong result is caught before anything is timed, that the timing loop
+calls each implementation the stated number of times, and that the table formatter
+shows what it should. The peers (quimb, TeNPy, torch) are not needed here.
+"""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks")
+sys.path.insert(0, BENCH)
+
+import harness  # noqa: E402
+from harness import Case, MismatchError, Row, Timing  # noqa: E402
+
+
+def test_check_close_accepts_equal_within_tolerance():
+    ref = np.array([1.0, -2.0, 3.0])
+    diffs = harness.check_close({"tnlite": ref, "peer": ref * (1 + 1e-12)}, "tnlite", rtol=1e-10)
+    assert diffs["tnlite"] == 0.0
+    assert 0 < diffs["peer"] < 1e-11
+
+
+def test_check_close_catches_a_wrong_result():
+    ref = np.array([1.0, 2.0, 3.0])
+    wrong = ref.copy()
+    wrong[1] += 1e-6
+    with pytest.raises(MismatchError, match=r"peer differs from tnlite by 3.33e-07 \(tolerance 1e-10\)"):
+        harness.check_close({"tnlite": ref, "peer": wrong}, "tnlite", rtol=1e-10)
+
+
+def test_check_close_catches_shape_and_nan():
+    ref = np.ones(4)
+    with pytest.raises(MismatchError, match=r"shapes differ: \(3,\) vs \(4,\)"):
+        harness.check_close({"tnlite": ref, "peer": np.ones(3)}, "tnlite", rtol=1e-8)
+    with pytest.raises(MismatchError, match="peer differs"):
+        harness.check_close({"tnlite": ref, "peer": np.full(4, np.nan)}, "tnlite", rtol=1e-8)
+
+
+def test_check_close_unknown_reference():
+    with pytest.raises(KeyError, match="reference 'x' not among"):
+        harness.check_close({"a": 1.0}, "x", rtol=1.0)
+
+
+def _counting(value, calls, name):
+    def fn():
+        calls[name] = calls.get(name, 0) + 1
+        return value
+
+    return fn
+
+
+def test_run_case_reports_mismatch_and_times_nothing():
+    calls = {}
+    case = Case("op", "n=1", {"tnlite f": _counting(np.ones(3), calls, "t"),
+                              "peer g": _counting(np.ones(3) * 1.1, calls, "p")},
+                outputs=lambda r: r, rtol=1e-9)
+    lines = []
+    row = harness.run_case(case, log=lines.append)
+    assert row.status.startswith("MISMATCH")
+    assert "peer g differs from tnlite f by 0.1" in row.status
+    assert row.timings == {}
+    assert calls == {"t": 1, "p": 1}  # called once for the check, never timed
+    assert any("NOT TIMED" in line for line in lines)
+
+
+def test_run_case_reports_a_crash_and_times_nothing():
+    def boom():
+        raise RuntimeError("no such thing")
+
+    row = harness.run_case(Case("op", "n", {"tnlite f": lambda: 1.0, "peer": boom},
+                                outputs=lambda r: r), log=lambda s: None)
+    assert row.status == "ERROR in peer: RuntimeError: no such thing"
+    assert row.timings == {}
+
+
+def test_run_case_times_every_implementation_interleaved():
+    calls, order = {}, []
+
+    def rec(name):
+        def fn():
+            order.append(name)
+            calls[name] = calls.get(name, 0) + 1
+            return np.zeros(2)
+
+        return fn
+
+    case = Case("op", "n", {"tnlite a": rec("a"), "peer b": rec("b")}, outputs=lambda r: r, repeats=5)
+    row = harness.run_case(case, log=lambda s: None)
+    assert row.status == "ok"
+    assert calls == {"a": 6, "b": 6}  # one check call + 5 timed repeats each
+    assert order[2:] == ["a", "b"] * 5  # round-robin, so load bursts hit both alike
+    assert all(len(t.times) == 5 for t in row.timings.values())
+
+
+def test_timing_scale_and_ratio():
+    row = Row("op", "n", {"tnlite x": Timing([1.0, 2.0, 3.0]), "peer y": Timing([0.1, 0.2, 0.3], scale=20.0),
+                          "peer z": Timing([8.0, 8.0, 8.0])})
+    assert row.timings["peer y"].median == pytest.approx(4.0)
+    assert row.timings["peer y"].spread == (pytest.approx(2.0), pytest.approx(6.0))
+    assert row.peer_best()[0] == "peer y"
+    assert row.ratio() == pytest.approx(0.5)
+    assert Row("op", "n", {"tnlite x": Timing([1.0])}).ratio() is None
+
+
+def test_time_it_rejects_zero_repeats():
+    with pytest.raises(ValueError, match="repeats must be >= 1, got 0"):
+        harness.time_it(lambda: None, repeats=0)
+
+
+@pytest.mark.parametrize("seconds, text", [(2.5, "2.50 s"), (0.0123, "12.3 ms"), (0.25, "250 ms"),
+                                           (4.2e-5, "42 µs"), (None, "—")])
+def test_fmt_time(seconds, text):
+    assert harness.fmt_time(seconds) == text
+
+
+def test_format_table_rows_ratio_floor_and_status():
+    ok = Row("overlap", "N=100", {"tnlite a": Timing([0.010, 0.011, 0.012]),
+                                  "quimb b": Timing([0.020, 0.020, 0.020]),
+                                  "loop c": Timing([0.001], scale=100.0)},
+             flops=1e9)
+    bad = Row("build", "N=16", {}, status="not measured: module tnlite/spins.py missing")
+    text = harness.format_table([ok, bad], peak_flops=1e11, mem_bw=1e10)
+    lines = text.splitlines()
+    assert lines[0].startswith("| operation | size | implementation | median [min .. max]")
+    assert lines[2] == ("| overlap | N=100 | tnlite a | 11 ms [10 ms .. 12 ms] | **0.55x** | "
+                        "1.1x (floor 10 ms) |")
+    assert lines[3] == "|  |  | quimb b | 20 ms [20 ms .. 20 ms] |  |  |"
+    assert "loop c (x100 extrapolated) | 100 ms" in lines[4]
+    assert lines[5] == "| build | N=16 | — | **not measured: module tnlite/spins.py missing** | — | — |"
+
+
+def test_blas_floor_takes_the_larger_of_flops_and_bytes():
+    row = Row("x", "y", {}, flops=2e9, bytes=1e9)
+    assert harness.blas_floor(row, peak_flops=1e10, mem_bw=1e9) == pytest.approx(1.0)
+    assert harness.blas_floor(Row("x", "y", {}), 1e10, 1e9) is None
+
+
+def test_machine_facts_have_the_fields_the_report_prints():
+    cpu = harness.cpu_info()
+    assert {"model", "nproc", "avx2", "avx512f"} <= set(cpu)
+    assert cpu["nproc"] >= 1
+    assert all(isinstance(line, str) for line in harness.blas_info())
+    assert set(harness.thread_env()) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}
