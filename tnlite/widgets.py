@@ -48,7 +48,8 @@ class FigurePane:
             self.fig.canvas.draw_idle()
         elif self.always_render or _ipython() is not None:
             buffer = io.BytesIO()
-            self.fig.savefig(buffer, format="png")
+            # fast zlib level: a few percent larger PNG, a third less time per update
+            self.fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
             self.widget.value = buffer.getvalue()
 
 
@@ -152,7 +153,7 @@ from . import diagrams as _diagrams  # noqa: E402
 from ._validate import as_int as _as_int, as_rng as _as_rng, as_rows as _as_rows  # noqa: E402
 from ._validate import guard_dense as _guard_dense  # noqa: E402
 from .tensors import matricize as _matricize  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 
 def _sum_of_products(vecs, k):
@@ -213,12 +214,17 @@ def build_matricization(shape=(2, 3, 2, 3), k=2, rows=(0, 1), k_max=10, rng=0):
     controls["k"] = widgets.IntSlider(value=k, min=1, max=k_max, description="terms k",
                                       continuous_update=False)
     with plt.ioff():
-        fig, (ax_d, ax_s) = plt.subplots(1, 2, figsize=(10.5, 3.4), layout="constrained",
-                                         gridspec_kw={"width_ratios": [1.6, 1]})
+        # a fixed layout and plain tick labels: each redraw renders a PNG, and constrained
+        # layout plus mathtext tick labels made that several times slower
+        fig, (ax_d, ax_s) = plt.subplots(1, 2, figsize=(10.5, 3.4), gridspec_kw={"width_ratios": [1.6, 1]})
+        fig.subplots_adjust(left=0.01, right=0.985, bottom=0.15, top=0.9, wspace=0.2)
     _diagrams.new_axes(None, "index of singular value", "singular value (log scale)", ax=ax_s)
     (values,) = ax_s.semilogy([1], [1], "o", color=_diagrams.COLORS["measured"], label="singular values")
     threshold = ax_s.axhline(1e-16, color="black", linestyle="--", linewidth=1, label="rank tolerance")
     ax_s.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_s.yaxis.set_major_locator(FixedLocator([1e-16, 1e-12, 1e-8, 1e-4, 1.0, 1e4]))
+    ax_s.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:.0e}".replace("e+00", "").replace("e+0", "e")))
+    ax_s.yaxis.set_minor_locator(NullLocator())
     ax_s.legend(loc="lower left", fontsize=9)
 
     def update(panel):
@@ -353,7 +359,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
     rank_bars = ax_r.bar([0, 1], [1, 1], color=[C["measured"], C["bound"]], width=0.6)
     ax_r.set_xticks([0, 1], ["rank (exact, mod p)", "min-cut bound"])
     (max_line,) = ax_r.plot([-0.5, 1.5], [1, 1], "k--", lw=1, label="log2 min(M^|P|, M^|Q|)")
-    ax_r.legend(loc="lower right", fontsize=8)
+    ax_r.legend(loc="upper left", fontsize=8)
     _diagrams.new_axes("Parameters for this rank", None, "parameters (log scale)", ax=ax_p)
     param_bars = ax_p.bar([0, 1], [1, 1], color=["#555555", "#aaaaaa"], width=0.6)
     ax_p.set_yscale("log")
@@ -386,7 +392,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         for bar, h in zip(rank_bars, (_np.log2(rank) if rank else 0.0, cut.log_bound)):
             bar.set_height(h)
         max_line.set_ydata([_np.log2(max_rank)] * 2)
-        ax_r.set_ylim(0, max(1.0, _np.log2(max_rank)) * 1.15)
+        ax_r.set_ylim(0, max(1.0, _np.log2(max_rank)) * 1.45)
         ax_r.set_title(f"Schmidt rank {rank}, min-cut bound {cut.rank_bound}")
         for bar, t, n in zip(param_bars, param_text, (n_deep, n_shallow)):
             bar.set_height(n)
