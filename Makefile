@@ -31,6 +31,9 @@ lab: $(VENV)/.stamp-lab
 test: $(VENV)/.stamp-test
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env tests $(wildcard lessons solutions exercises)
 
+exercises: $(VENV)/.stamp-lab
+	$(PY) tools/make_exercises.py
+
 # Peers (quimb, TeNPy, torch CPU, networkx) live in their own venv, never in .venv.
 BENCH_VENV := .venv-bench
 $(BENCH_VENV)/.stamp-bench: pyproject.toml
