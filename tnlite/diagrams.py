@@ -230,7 +230,11 @@ def draw_contraction(subscripts, names=None, dims=None, ax=None):
             off = perp * (i - (len(letters) - 1) / 2) * 0.22
             p, q = pos[a] + off, pos[b] + off
             _line(ax, [p[0], q[0]], [p[1], q[1]], "bond", linewidth=2, zorder=1)
-            m = (p + q) / 2 + perp * (0.18 if len(letters) == 1 else np.sign(i - (len(letters) - 1) / 2 or 1) * 0.2)
+            if len(letters) == 1:  # one bond: its label outside the network, away from the centre
+                out_sign = 1.0 if np.dot((p + q) / 2 - centre, perp) >= -1e-9 else -1.0
+                m = (p + q) / 2 + perp * out_sign * 0.22
+            else:
+                m = (p + q) / 2 + perp * np.sign(i - (len(letters) - 1) / 2 or 1) * 0.2
             ax.text(*m, label(c), ha="center", va="center", fontsize=11, gid="bond_label",
                     bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
 
