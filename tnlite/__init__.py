@@ -31,6 +31,7 @@ from . import tensors
 from .convac import CP, ConvAC, gaussian_features, one_hot
 from .mps import MPS
 from .rac import RAC
+from . import spins
 # --- end of modules ---
 
 _LAZY = {"diagrams", "widgets", "checks"}
