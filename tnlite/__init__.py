@@ -32,6 +32,7 @@ from .convac import CP, ConvAC, gaussian_features, one_hot
 from .mps import MPS
 from .rac import RAC
 from . import spins
+from .tree import TreeTN
 # --- end of modules ---
 
 _LAZY = {"diagrams", "widgets", "checks"}

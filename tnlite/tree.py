@@ -1,0 +1,335 @@
+"""Binary tree tensor networks (hierarchical Tucker format).
+
+Leg order, stated once. N = 2**L particles, paired (0,1), (2,3), ... at every level.
+A leaf matrix maps particle j to its leaf bond: ``leaves[j]`` has legs (phys, bond),
+shape (d_j, k_j). A node at level l = 1..L joins two children of level l-1 (the
+leaves when l = 1): ``levels[l-1][i]`` has legs (left, right, parent), shape
+(k_left, k_right, k_parent), and its children are nodes 2i and 2i+1 of level l-1.
+The single node of level L is the root; its parent bond has dimension 1.
+
+                    root            level L = 2 (parent bond 1)
+                  /      \\
+              n(1,0)    n(1,1)      level 1: (left, right, parent)
+              /  \\      /   \\
+            L0   L1    L2   L3      leaves: (phys, bond)
+            |    |     |    |
+            d0   d1    d2   d3      open legs (particles)
+
+The represented tensor has shape (d_0, ..., d_{N-1}). Node ids used by `min_cut`
+(and by the drawings): leaf j is (0, j), node i of level l is (l, i).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import as_array, as_configs, as_int, as_power_of_two, as_rng, as_rows, guard_dense
+from .mincut import min_cut as _min_cut
+
+__all__ = ["TreeTN"]
+
+
+def _left_singular(M):
+    """Left singular vectors and singular values of M, handing LAPACK the tall orientation."""
+    if M.shape[0] >= M.shape[1]:
+        U, s, _ = np.linalg.svd(M, full_matrices=False)
+        return U, s
+    _, s, Vh = np.linalg.svd(M.conj().T, full_matrices=False)  # M^H = A s Vh  =>  M = Vh^H s A^H
+    return Vh.conj().T, s
+
+
+def _random_isometry(m, n, rng):
+    """An m x n matrix with orthonormal columns (m >= n) or orthonormal rows (m < n)."""
+    Q, _ = np.linalg.qr(rng.standard_normal((max(m, n), min(m, n))))
+    return Q if m >= n else Q.T
+
+
+class TreeTN:
+    """A binary tree tensor network over N = 2**L particles.
+
+    Parameters
+    ----------
+    leaves : sequence of N array_like, leaves[j] shape (d_j, k_j)
+        Leaf matrices, legs (phys, bond).
+    levels : sequence of L lists; levels[l-1] holds N / 2**l array_like of shape
+        (k_left, k_right, k_parent)
+        Node i of level l joins children 2i and 2i+1 of level l-1; the root (level L)
+        has k_parent == 1.
+    discarded_weight : float, optional
+        Sum of the squared singular values dropped by :meth:`from_dense`; 0 otherwise.
+
+    Attributes
+    ----------
+    leaves : list of ndarray
+    levels : list of list of ndarray
+    N, L : int
+    phys_dims : tuple of int, length N
+    bond_dims : list of L lists of int
+    discarded_weight : float
+    """
+
+    def __init__(self, leaves, levels, discarded_weight=0.0):
+        for name, seq in (("leaves", leaves), ("levels", levels)):
+            if isinstance(seq, np.ndarray) or not hasattr(seq, "__len__"):
+                raise TypeError(f"{name} must be a list of arrays, got {type(seq).__name__}")
+        N, L = len(leaves), None
+        if N < 2 or N & (N - 1):
+            raise ValueError(f"leaves has {N} entries; a binary tree needs N = a power of 2 (2, 4, 8, ...) leaves")
+        L = N.bit_length() - 1
+        if len(levels) != L:
+            raise ValueError(f"levels has {len(levels)} entries; N={N} leaves need L=log2({N})={L} levels")
+        out_leaves = []
+        for j, a in enumerate(leaves):
+            a = as_array(a, f"leaves[{j}]")
+            if a.ndim != 2 or min(a.shape) < 1:
+                raise ValueError(f"leaves[{j}] must have shape (d_j, k_j) with d_j, k_j >= 1, got {a.shape}")
+            out_leaves.append(a)
+        below = [a.shape[1] for a in out_leaves]  # bonds coming up from level l-1
+        out_levels = []
+        for l in range(1, L + 1):
+            row = levels[l - 1]
+            want = N >> l
+            if isinstance(row, np.ndarray) and row.ndim == 3:
+                row = [row]
+            if not hasattr(row, "__len__") or len(row) != want:
+                got = len(row) if hasattr(row, "__len__") else type(row).__name__
+                raise ValueError(f"levels[{l - 1}] must hold {want} nodes (N/2**{l}), got {got}")
+            nodes = []
+            for i, t in enumerate(row):
+                t = as_array(t, f"levels[{l - 1}][{i}]")
+                if t.ndim != 3 or min(t.shape) < 1:
+                    raise ValueError(
+                        f"levels[{l - 1}][{i}] must have shape (k_left, k_right, k_parent), got {t.shape}"
+                    )
+                if t.shape[:2] != (below[2 * i], below[2 * i + 1]):
+                    raise ValueError(
+                        f"levels[{l - 1}][{i}] has shape {t.shape} but its children give left bond "
+                        f"{below[2 * i]} and right bond {below[2 * i + 1]}"
+                    )
+                nodes.append(t)
+            below = [t.shape[2] for t in nodes]
+            out_levels.append(nodes)
+        if below != [1]:
+            raise ValueError(f"the root levels[{L - 1}][0] must have parent bond 1, got shape {out_levels[-1][0].shape}")
+        dtype = np.result_type(np.float64, *out_leaves, *(t for row in out_levels for t in row))
+        self.leaves = [a.astype(dtype, copy=False) for a in out_leaves]
+        self.levels = [[t.astype(dtype, copy=False) for t in row] for row in out_levels]
+        self.N, self.L = N, L
+        self.discarded_weight = float(discarded_weight)
+
+    # ---- shapes -------------------------------------------------------------
+    @property
+    def phys_dims(self):
+        """Local dimension d_j of each particle."""
+        return tuple(a.shape[0] for a in self.leaves)
+
+    @property
+    def bond_dims(self):
+        """Bond dimensions per level: [0] = leaf bonds k_j (N), [l] = parent bonds of level l (N/2**l), l < L."""
+        dims = [[a.shape[1] for a in self.leaves]]
+        dims += [[t.shape[2] for t in row] for row in self.levels[:-1]]
+        return dims
+
+    @property
+    def n_params(self):
+        """Number of entries in all leaves and nodes."""
+        return sum(a.size for a in self.leaves) + sum(t.size for row in self.levels for t in row)
+
+    def __repr__(self):
+        return f"TreeTN(N={self.N}, phys_dims={self.phys_dims}, bond_dims={self.bond_dims})"
+
+    # ---- contraction ---------------------------------------------------------
+    def to_dense(self):
+        """The represented tensor.
+
+        Returns
+        -------
+        ndarray, shape (d_0, ..., d_{N-1})
+        """
+        guard_dense(self.phys_dims, "tree tensor")
+        blocks = list(self.leaves)  # each (D_block, k): the block's particles flattened, then its bond
+        for row in self.levels:
+            blocks = [
+                np.einsum("ab,cd,bde->ace", blocks[2 * i], blocks[2 * i + 1], t).reshape(-1, t.shape[2])
+                for i, t in enumerate(row)
+            ]  # (D_left * D_right, k_parent)
+        return blocks[0].reshape(self.phys_dims)
+
+    def amplitudes(self, configs):
+        """Entries of the tensor at a batch of basis configurations, without going dense.
+
+        Parameters
+        ----------
+        configs : array_like of int, shape (B, N)
+            configs[b, j] in 0..d_j-1. One configuration of shape (N,) is treated as B = 1.
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        c = as_configs(configs, self.N, max(self.phys_dims))
+        for j, d in enumerate(self.phys_dims):
+            if c.size and c[:, j].max() >= d:
+                raise ValueError(f"configs column {j} must hold values in 0..{d - 1} (d_{j} = {d}), got {c[:, j].max()}")
+        vecs = [a[c[:, j]] for j, a in enumerate(self.leaves)]  # each (B, k_j)
+        for row in self.levels:
+            vecs = [
+                np.einsum("ba,bc,ace->be", vecs[2 * i], vecs[2 * i + 1], t, optimize=True)
+                for i, t in enumerate(row)
+            ]  # each (B, k_parent)
+        return vecs[0][:, 0]
+
+    def norm(self):
+        """Frobenius norm of the represented tensor, contracted with its conjugate up the tree (never dense)."""
+        grams = [a.conj().T @ a for a in self.leaves]  # each (k, k'): bra bond, ket bond
+        for row in self.levels:
+            grams = [
+                np.einsum("ab,cd,ace,bdf->ef", grams[2 * i], grams[2 * i + 1], t.conj(), t, optimize=True)
+                for i, t in enumerate(row)
+            ]  # each (k_parent, k_parent')
+        return float(np.sqrt(abs(grams[0][0, 0])))
+
+    # ---- entanglement ----------------------------------------------------------
+    def graph(self):
+        """The network as (edges, legs) for :func:`tnlite.mincut.min_cut`.
+
+        Returns
+        -------
+        edges : list of (u, v, dim)
+            Leaf j is node (0, j); node i of level l is (l, i). The root's trivial
+            parent bond is left out.
+        legs : list of (node, dim)
+            legs[j] = ((0, j), d_j).
+        """
+        edges = [((l, i), (l + 1, i // 2), k) for l, row in enumerate(self.bond_dims) for i, k in enumerate(row)]
+        legs = [((0, j), d) for j, d in enumerate(self.phys_dims)]
+        return edges, legs
+
+    def min_cut(self, rows):
+        """Minimal cut of the tree separating particles `rows` from the rest.
+
+        Leaf bonds k_j and open legs d_j are cuttable as well as the bonds between nodes.
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Particles on side P.
+
+        Returns
+        -------
+        tnlite.mincut.MinCut
+            ``rank_bound`` bounds the Schmidt rank of ``to_dense()`` for this partition.
+        """
+        rows = as_rows(rows, self.N)
+        edges, legs = self.graph()
+        return _min_cut(edges, legs, rows)
+
+    # ---- constructors ------------------------------------------------------------
+    @classmethod
+    def from_dense(cls, A, max_bond=None):
+        """Hierarchical SVD of a dense tensor, leaves first, then pairwise up the tree.
+
+        Each leaf matrix holds the leading left singular vectors of the single-site
+        matricization [A]_{j, rest} (of A already projected onto the leaves before j);
+        A is projected onto them, and each pair of
+        neighbouring (projected) blocks is split the same way, level by level. Without
+        truncation the result is exact and each bond equals the rank of the matching
+        dyadic block's matricization (numpy's ``matrix_rank`` tolerance,
+        ``s_max * max(dim block, dim rest) * eps``, as in ``tnlite.schmidt_rank``).
+
+        Parameters
+        ----------
+        A : array_like, shape (d_0, ..., d_{N-1}), N a power of 2
+        max_bond : int, optional
+            Keep at most this many singular vectors per bond.
+
+        Returns
+        -------
+        TreeTN
+            Its ``discarded_weight`` is the sum of the squared singular values dropped;
+            because all the projections commute, ``||A - T.to_dense()||_F**2`` equals it.
+        """
+        A = as_array(A, "A")
+        N, L = as_power_of_two(A.ndim, "A.ndim (the number of particles N)")
+        if max_bond is not None:
+            max_bond = as_int(max_bond, "max_bond", minimum=1)
+        if not np.issubdtype(A.dtype, np.inexact):
+            A = A.astype(np.float64)
+        total = math.prod(A.shape)
+        discarded = 0.0
+
+        def split(mat, block_dim):
+            """Kept left singular vectors of `mat` (rows = one block) and the dropped weight."""
+            U, s = _left_singular(mat)
+            if s.size == 0 or s[0] == 0:
+                keep = 1
+            else:
+                tol = s[0] * max(block_dim, total // block_dim) * np.finfo(s.dtype).eps
+                keep = max(1, int(np.count_nonzero(s > tol)))
+            if max_bond is not None:
+                keep = min(keep, max_bond)
+            return U[:, :keep], float(np.sum(s[keep:] ** 2))
+
+        leaves, core = [], A
+        for j in range(N):
+            U, w = split(np.moveaxis(core, j, 0).reshape(A.shape[j], -1), A.shape[j])
+            leaves.append(U)
+            discarded += w
+            core = np.moveaxis(np.tensordot(U.conj(), core, axes=([0], [j])), 0, j)  # axis j now the leaf bond
+        levels, block = [], [A.shape[j] for j in range(N)]  # block[i] = dim of the particles under bond i
+        for l in range(1, L + 1):
+            nodes = []
+            for i in range(core.ndim // 2):
+                kl, kr = core.shape[i], core.shape[i + 1]
+                pair = np.moveaxis(core, (i, i + 1), (0, 1))  # (k_left, k_right, rest...)
+                if l == L:
+                    nodes.append(pair.reshape(kl, kr, 1))
+                    break
+                U, w = split(pair.reshape(kl * kr, -1), block[2 * i] * block[2 * i + 1])
+                discarded += w
+                nodes.append(U.reshape(kl, kr, -1))
+                # replace axes i, i+1 of the core by the new bond, at position i
+                core = np.moveaxis(np.tensordot(U.reshape(kl, kr, -1).conj(), pair, axes=([0, 1], [0, 1])), 0, i)
+            block = [block[2 * i] * block[2 * i + 1] for i in range(len(block) // 2)]
+            levels.append(nodes)
+        return cls(leaves, levels, discarded_weight=discarded)
+
+    @classmethod
+    def random(cls, N, d, chi, rng):
+        """A normalised tree with random isometric cores: leaves and nodes have orthonormal
+        columns where their shape allows (orthonormal rows otherwise).
+
+        Such cores are generic (the Schmidt ranks reach the min cut with probability 1)
+        and keep every entry O(1)-conditioned, so ranks in floating point are reliable.
+
+        Parameters
+        ----------
+        N : int, a power of 2
+        d : int
+            Local dimension of every particle.
+        chi : int or sequence of L ints
+            Bond dimension at every level, or per level (chi[0] = leaf bonds).
+        rng : numpy.random.Generator or int seed
+
+        Returns
+        -------
+        TreeTN
+        """
+        N, L = as_power_of_two(N, "N")
+        d = as_int(d, "d", minimum=1)
+        rng = as_rng(rng)
+        if isinstance(chi, (int, np.integer)) and not isinstance(chi, bool):
+            chi = [chi] * L
+        chi = list(chi)
+        if len(chi) != L:
+            raise ValueError(f"chi has {len(chi)} entries; N={N} needs one per level 0..L-1, L=log2({N})={L}")
+        chi = [as_int(c, f"chi[{l}]", minimum=1) for l, c in enumerate(chi)] + [1]
+        leaves = [_random_isometry(d, chi[0], rng) for _ in range(N)]
+        levels = []
+        for l in range(1, L + 1):
+            k, kp = chi[l - 1], chi[l]
+            levels.append([_random_isometry(k * k, kp, rng).reshape(k, k, kp) for _ in range(N >> l)])
+        tree = cls(leaves, levels)
+        tree.levels[-1][0] = tree.levels[-1][0] / tree.norm()
+        return tree
