@@ -1,0 +1,273 @@
+"""tnlite.checks: every checker passes the solution, rejects plausible wrong answers with a
+specific message, says when a task is not done, and never raises anything but the stub's error."""
+import pathlib
+
+import nbformat
+import numpy as np
+import pytest
+
+import tnlite as tl
+from tnlite import checks
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _solutions():
+    """The reader's functions as the solution notebooks define them (checker calls left out)."""
+    ns = {}
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
+                src = "\n".join(l for l in cell.source.split("\n") if not l.startswith("tl.checks."))
+                exec(compile(src, f"{path.name}", "exec"), {"np": np, "tl": tl}, ns)
+    return ns
+
+
+SOL = _solutions()
+CHECKERS = {name[len("check_"):]: getattr(checks, name) for name in checks.__all__}
+
+
+def _verdict(capsys, checker, fn):
+    ok = checker(fn)
+    return ok, capsys.readouterr().out
+
+
+def test_every_task_of_the_solutions_has_a_checker_and_back():
+    assert set(SOL) == set(CHECKERS)
+    for name, checker in CHECKERS.items():
+        assert checker.task == name
+
+
+@pytest.mark.parametrize("task", sorted(CHECKERS))
+def test_the_solution_passes(task, capsys):
+    ok, out = _verdict(capsys, CHECKERS[task], SOL[task])
+    assert ok is True, out
+    assert out.startswith(f"Correct: {task} -- ")
+    assert out.count("\n") == 1
+
+
+def _transpose_result(f):
+    return lambda *a: np.asarray(f(*a)).T
+
+
+S = SOL  # short name for the wrong answers below
+
+
+def _tt_svd_with(max_bond=None, keep="largest", relative=True, complement=False):
+    def f(psi, mb=None):
+        mb = mb if max_bond is None else max_bond
+        cores, rest, dropped = [], psi.reshape(1, -1), 0.0
+        for d in psi.shape[:-1]:
+            chi = rest.shape[0]
+            U, s, Vh = np.linalg.svd(rest.reshape(chi * d, -1), full_matrices=False)
+            k = s.size if mb is None else min(mb, s.size)
+            idx = np.arange(k) if keep == "largest" else np.arange(s.size - k, s.size)
+            dropped += float(np.sum(np.delete(s, idx) ** 2))
+            cores.append(U[:, idx].reshape(chi, d, k))
+            rest = s[idx, None] * Vh[idx]
+        cores.append(rest.reshape(rest.shape[0], psi.shape[-1], 1))
+        w = dropped / (np.vdot(psi, psi).real if relative else 1.0)
+        return cores, (1 - w if complement else w)
+    return f
+
+
+def _rac_score_with(transposed=False, ignore_h0=False, short=False, additive=False):
+    def f(W_H, W_I, h0, W_O, X):
+        B, N, M = X.shape
+        wh = W_H.T if transposed else W_H
+        h = np.broadcast_to(np.ones_like(h0) if ignore_h0 else h0, (B, h0.shape[0]))
+        for t in range(N - 1 if short else N):
+            u = X[:, t, :] @ W_I.T
+            h = h @ wh.T + u if additive else (h @ wh.T) * u
+        return h @ W_O
+    return f
+
+
+def _rac_cores_with(transposed=False, raw_h0=False, order=None, no_W_O=False):
+    def f(W_H, W_I, h0, W_O, N):
+        core = np.einsum("ab,bd->adb" if transposed else "ba,bd->adb", W_H, W_I)
+        start = h0 if raw_h0 else W_H @ h0
+        first = np.einsum("b,bd->db", start, W_I)[None]
+        last = core if no_W_O else core @ W_O[:, None]
+        cores = [first] + [core] * (N - 2) + [last]
+        return [c.transpose(order) for c in cores] if order else cores
+    return f
+
+
+def _convac_tree_with(leaf_T=True, delta=True, parent_first=False):
+    def f(layers, w_out):
+        leaves = [W.T if leaf_T else W for W in layers[0]]
+        levels = []
+        for l in range(1, len(layers)):
+            r = layers[l].shape[2]
+            eye = np.eye(r) if delta else np.ones((r, r))
+            nodes = [np.einsum("ab,ca->abc", eye, W) for W in layers[l]]
+            levels.append([n.transpose(2, 0, 1) for n in nodes] if parent_first else nodes)
+        r = w_out.shape[0]
+        eye = np.eye(r) if delta else np.ones((r, r))
+        levels.append([np.einsum("ab,a->ab", eye, w_out)[:, :, None]])
+        return leaves, levels
+    return f
+
+
+def _convac_halves(layers, w_out):
+    T = [W.T for W in layers[0]]
+    for l in range(1, len(layers) + 1):
+        n = len(T)
+        pooled = [(T[i][:, None, :] * T[i + n // 2][None, :, :]).reshape(-1, T[i].shape[1]) for i in range(n // 2)]
+        T = [P @ W.T for P, W in zip(pooled, layers[l])] if l < len(layers) else pooled
+    M, N = layers[0].shape[2], layers[0].shape[0]
+    return (T[0] @ w_out).reshape((M,) * N)
+
+
+def _mat_sorted(A, rows):
+    return S["matricize"](A, sorted(rows))
+
+
+WRONG = [
+    # 01
+    ("matricize", _transpose_result(S["matricize"]), "rows and columns are swapped"),
+    ("matricize", _mat_sorted, "ascending order, not in the order given"),
+    ("matricize", lambda A, rows: np.transpose(A, list(rows) + [j for j in range(A.ndim) if j not in rows])
+     .reshape(int(np.prod([A.shape[j] for j in rows])), -1, order="F"), "Fortran order"),
+    ("matricize", lambda A, rows: A.reshape(int(np.prod([A.shape[j] for j in rows])), -1), "without moving"),
+    ("contract_chain", lambda A, B, C: np.einsum("ia,ajb,bk->kji", A, B, C), "in the order (k, j, i)"),
+    ("contract_chain", lambda A, B, C: np.einsum("ia,ajb,bk->jik", A, B, C), "in the order (j, i, k)"),
+    ("contract_chain", lambda A, B, C: np.einsum("ia,ajb,bk->iajbk", A, B, C), "it should have 3"),
+    ("schmidt_rank", lambda A, rows: int(np.sum(np.linalg.svd(tl.matricize(A, rows), compute_uv=False) > 0)),
+     "zero up to rounding"),
+    ("schmidt_rank", lambda A, rows: int(np.linalg.matrix_rank(A.reshape(tl.matricize(A, rows).shape[0], -1))),
+     "without moving the `rows` axes"),
+    ("schmidt_rank", lambda A, rows: 2.5, "whole number"),
+    # 02
+    ("schmidt_probabilities", lambda A, rows: np.linalg.svd(tl.matricize(A, rows), compute_uv=False) ** 2,
+     "sum to 9, not 1"),
+    ("schmidt_probabilities", lambda A, rows: (lambda s: s / s.sum())(np.linalg.svd(tl.matricize(A, rows), compute_uv=False)),
+     "normalised the singular values themselves"),
+    ("schmidt_probabilities", lambda A, rows: S["schmidt_probabilities"](A, rows)[::-1], "ascending order"),
+    ("entropy_bits", lambda p: S["entropy_bits"](p) * np.log(2), "the value in nats"),
+    ("entropy_bits", lambda p: float(-np.sum(np.asarray(p) * np.log2(p))), "0 * log(0) must count as 0"),
+    ("entropy_bits", lambda p: -S["entropy_bits"](p), "MINUS"),
+    ("entanglement_entropy", lambda A, rows: S["entanglement_entropy"](A, rows) * np.log(2), "value in nats"),
+    ("entanglement_entropy", lambda A, rows: S["entropy_bits"](np.linalg.svd(tl.matricize(A, rows), compute_uv=False) ** 2),
+     "un-normalised s**2"),
+    ("entanglement_entropy", lambda A, rows: (lambda s: S["entropy_bits"](s / s.sum()))(
+        np.linalg.svd(tl.matricize(A, rows), compute_uv=False)), "SQUARED singular values"),
+    ("entropy_profile", lambda psi: np.array([tl.entanglement_entropy(psi, range(t)) if t else 0.0
+                                              for t in range(psi.ndim)]), "including the empty cut"),
+    ("entropy_profile", lambda psi: np.array([tl.entanglement_entropy(psi, range(t + 2)) if t + 2 < psi.ndim else 0.0
+                                              for t in range(psi.ndim - 1)]), "off by one"),
+    ("entropy_profile", lambda psi: S["entropy_profile"](psi) * np.log(2), "in nats"),
+    # 03
+    ("mps_to_dense", lambda cores: S["mps_to_dense"](cores)[None, ..., None], "boundary legs"),
+    ("mps_to_dense", lambda cores: S["mps_to_dense"](cores).transpose(), "reverse order"),
+    ("mps_to_dense", lambda cores: S["mps_to_dense"](cores).conj(), "complex conjugate"),
+    ("tt_svd", lambda psi: [c.transpose(0, 2, 1) for c in S["tt_svd"](psi)], "(left, right, phys)"),
+    ("tt_svd", lambda psi: [c.transpose(1, 0, 2) for c in S["tt_svd"](psi)], "(phys, left, right)"),
+    ("tt_svd", lambda psi: S["tt_svd"](psi / np.linalg.norm(psi)), "normalised, not psi as given"),
+    ("tt_svd", lambda psi: [S["tt_svd"](psi)[0][0]] + S["tt_svd"](psi)[1:], "keep the boundary legs"),
+    ("tt_svd_truncated", _tt_svd_with(relative=False), "without dividing by ||psi||^2"),
+    ("tt_svd_truncated", _tt_svd_with(complement=True), "1 - (the answer)"),
+    ("tt_svd_truncated", _tt_svd_with(keep="smallest"), "keep the LARGEST"),
+    ("tt_svd_truncated", lambda psi, mb: _tt_svd_with()(psi, mb + 1), "> max_bond"),
+    # 04
+    ("hand_min_cuts", lambda: {"left_half": 9, "first_six": 3, "odd_even": 16, "sites_1_2": 4}, "not the smallest"),
+    ("hand_min_cuts", lambda: {"left_half": 5, "first_six": 3, "odd_even": 4, "sites_1_2": 4}, "odd_even"),
+    ("hand_min_cuts", lambda: {"left_half": 5, "first_six": 3, "odd_even": 16, "sites_1_2": 2}, "the bound in bits"),
+    ("hand_min_cuts", lambda: {"left_half": 5}, "no entry for"),
+    ("tree_min_cut", lambda d, ks, rows: SOL["tree_min_cut"](10**6, ks, rows), "open leg can be cut too"),
+    ("tree_min_cut", lambda d, ks, rows: SOL["tree_min_cut"](d, tuple(ks[1:]) + (1,), rows),
+     "shifted by one level"),
+    ("tree_min_cut", lambda d, ks, rows: np.log2(SOL["tree_min_cut"](d, ks, rows)), "log2"),
+    ("tree_to_dense", lambda leaves, levels: S["tree_to_dense"](leaves, levels)[..., None], "root's parent leg"),
+    ("tree_to_dense", lambda leaves, levels: S["tree_to_dense"](
+        leaves, [[t.transpose(1, 0, 2) for t in row] for row in levels]), "wrong way round"),
+    ("tree_to_dense", lambda leaves, levels: S["tree_to_dense"](leaves, levels).transpose(), "reverse order"),
+    # 05
+    ("hand_coefficient_tensor", lambda: np.array([[2, 0], [0, -1]]).T + np.array([[0, 1], [0, 0]]), "values differ"),
+    ("hand_coefficient_tensor", lambda: np.array([[2, 2], [0, 1]]), "left out the output weights"),
+    ("hand_coefficient_tensor", lambda: np.einsum("c,dc,ec->de", [1, -1], [[1, 0], [1, 1]], [[2, 1], [0, 1]]),
+     "(input, output)"),
+    ("convac_coefficient_tensor", _convac_halves, "j + n/2"),
+    ("convac_coefficient_tensor", lambda layers, w: S["convac_coefficient_tensor"](layers, w).transpose(),
+     "reverse order"),
+    ("convac_tree", _convac_tree_with(leaf_T=False), "legs (channel, feature)"),
+    ("convac_tree", _convac_tree_with(delta=False), "do not copy (delta)"),
+    ("convac_tree", _convac_tree_with(parent_first=True), "TreeTN refuses your parts"),
+    # 06
+    ("rac_score", _rac_score_with(transposed=True), "W_H transposed"),
+    ("rac_score", _rac_score_with(ignore_h0=True), "ignore h0"),
+    ("rac_score", _rac_score_with(short=True), "one step early"),
+    ("rac_score", _rac_score_with(additive=True), "instead of multiplying"),
+    ("rac_mps_cores", _rac_cores_with(transposed=True), "W_H[a, b] where W_H[b, a] belongs"),
+    ("rac_mps_cores", _rac_cores_with(raw_h0=True), "uses h0 where W_H h0 belongs"),
+    ("rac_mps_cores", _rac_cores_with(order=(0, 2, 1)), "(left, right, phys)"),
+    ("rac_mps_cores", _rac_cores_with(no_W_O=True), "right leg should be 1"),
+    ("rac_rank_bounds", lambda N, M, R: [min(R, M**t, M ** (N - t)) for t in range(N)], "N cuts"),
+    ("rac_rank_bounds", lambda N, M, R: [min(R, M**t) for t in range(1, N)], "forget the right side"),
+    ("rac_rank_bounds", lambda N, M, R: [min(M**t, M ** (N - t)) for t in range(1, N)], "hidden size R"),
+]
+
+
+@pytest.mark.parametrize("task, wrong, message", WRONG, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(WRONG)])
+def test_a_wrong_answer_is_rejected_with_a_specific_message(task, wrong, message, capsys):
+    ok, out = _verdict(capsys, CHECKERS[task], wrong)
+    assert ok is False
+    assert out.startswith(f"Not yet: {task}")
+    assert message in out, out
+
+
+def test_every_checker_knows_at_least_two_wrong_answers():
+    counts = {task: sum(t == task for t, _, _ in WRONG) for task in CHECKERS}
+    assert min(counts.values()) >= 2, counts
+
+
+def test_messages_name_the_case_and_show_expected_and_got(capsys):
+    ok, out = _verdict(capsys, checks.check_entropy_bits, lambda p: 0.5)
+    assert not ok
+    assert "case 1 of 5 (p=[0.5 0.5])" in out and "expected 1 bits, got 0.5" in out
+    ok, out = _verdict(capsys, checks.check_matricize, lambda A, rows: np.zeros((2, 2)))
+    assert "the matrix has shape (2, 2), expected (2, 12)" in out
+    ok, out = _verdict(capsys, checks.check_mps_to_dense, lambda cores: S["mps_to_dense"](cores) + 1e-3)
+    assert "values differ at index (0, 0, 0, 0)" in out and "largest difference 0.001" in out
+
+
+def _stub(*args):
+    raise NotImplementedError("`f` is not written yet")
+
+
+@pytest.mark.parametrize("task", sorted(CHECKERS))
+def test_a_stub_is_reported_as_not_done_and_its_error_goes_through(task, capsys):
+    with pytest.raises(NotImplementedError, match="not written yet"):
+        CHECKERS[task](_stub)
+    assert "Not done yet: `_stub` still raises NotImplementedError" in capsys.readouterr().out
+
+
+def _raises(*args):
+    return 1 / 0
+
+
+@pytest.mark.parametrize("answer, message", [
+    (_raises, "your function raised ZeroDivisionError: division by zero"),
+    (lambda *a: None, "Not yet"),
+    (lambda *a: "a string", "Not yet"),
+    (lambda *a: [[1, 2], [3]], "Not yet"),
+    (lambda *a: (_ for _ in ()).throw(KeyError("x")), "KeyError"),
+    (42, "pass your function itself"),
+])
+@pytest.mark.parametrize("task", sorted(CHECKERS))
+def test_a_strange_answer_never_crashes_a_checker(task, answer, message, capsys):
+    ok, out = _verdict(capsys, CHECKERS[task], answer)
+    assert ok is False
+    assert message in out, out
+
+
+def test_a_checker_does_not_let_the_reader_change_its_cases(capsys):
+    def vandal(A, rows):
+        out = S["matricize"](A, rows).copy()
+        A[...] = 0  # writes into the array it was given
+        return out
+
+    ok, out = _verdict(capsys, checks.check_matricize, vandal)
+    assert ok, out
