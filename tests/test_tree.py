@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 import tnlite as tl
-from tnlite.tree import TreeTN
+from tnlite.mincut import min_cut
+from tnlite.tree import TreeTN, mera_graph
 
 
 def einsum_all(leaves, levels):
@@ -183,3 +184,24 @@ def test_to_dense_is_guarded(monkeypatch):
     with pytest.raises(ValueError, match="refusing to build a dense tree tensor of 256 entries"):
         T.to_dense()
     assert T.amplitudes(np.zeros((3, 8), dtype=int)).shape == (3,)  # amplitudes never go dense
+
+
+def test_mera_graph_wiring_and_log_law():
+    edges, legs = mera_graph(16, chi=3, d=2)
+    assert len(legs) == 16 and all(dim == 2 for _, dim in legs)
+    degree = {}
+    for u, v, dim in edges:
+        for node in (u, v):
+            degree[node] = degree.get(node, 0) + 1
+    for node, _ in legs:
+        degree[node] = degree.get(node, 0) + 1
+    # a disentangler has 4 legs, an isometry 3 (2 in, 1 out), the top tensor 2
+    top = ("w", 3, 0)
+    assert degree.pop(top) == 2
+    assert {node[0] for node in degree if degree[node] == 4} == {"u"}
+    assert {node[0] for node in degree if degree[node] == 3} == {"w"}
+    assert sum(1 for n in degree if n[0] == "u") == 7 + 3 + 1 and sum(1 for n in degree if n[0] == "w") == 8 + 4 + 2
+    # log law: an aligned block of l = 2**k sites in a large MERA is cut through 2 log2(l) bonds
+    edges, legs = mera_graph(256, chi=2, d=2)
+    for k in range(2, 8):
+        assert min_cut(edges, legs, range(64, 64 + 2**k)).rank_bound == 2 ** (2 * k)

@@ -17,6 +17,9 @@ The single node of level L is the root; its parent bond has dimension 1.
 
 The represented tensor has shape (d_0, ..., d_{N-1}). Node ids used by `min_cut`
 (and by the drawings): leaf j is (0, j), node i of level l is (l, i).
+
+`mera_graph` gives the wiring of a binary MERA (Vidal 2007/2008) for the min-cut
+bound only: its tensors are never filled in here.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ import numpy as np
 from ._validate import as_array, as_configs, as_int, as_power_of_two, as_rng, as_rows, guard_dense
 from .mincut import min_cut as _min_cut
 
-__all__ = ["TreeTN"]
+__all__ = ["TreeTN", "mera_graph"]
 
 
 def _left_singular(M):
@@ -333,3 +336,56 @@ class TreeTN:
         tree = cls(leaves, levels)
         tree.levels[-1][0] = tree.levels[-1][0] / tree.norm()
         return tree
+
+
+def mera_graph(N, chi, d=2):
+    r"""The wiring of a binary MERA with open ends, as (edges, legs) for ``min_cut``.
+
+    Layer tau acts on n = N / 2**tau sites: disentanglers ("u", tau, i) on sites
+    (2i+1, 2i+2) for i < n/2 - 1 (two legs in, two out), then isometries ("w", tau, i)
+    on sites (2i, 2i+1), each passing one bond of dimension `chi` up to site i of layer
+    tau + 1. The last isometry, on the top two sites, is the top tensor.
+
+        w   w   w   w        isometries: 2 legs in, 1 out (chi)
+        |\ /\ /\ /|
+        | u   u   u |        disentanglers: 2 in, 2 out
+        |/ \ / \ / \|
+        0 1 2 3 4 5 6 7      open legs (particles), dimension d
+
+    Parameters
+    ----------
+    N : int, a power of 2
+    chi : int
+        Bond dimension above the bottom layer.
+    d : int
+        Local dimension of the particles (the bonds of the bottom layer).
+
+    Returns
+    -------
+    edges : list of (u, v, dim)
+    legs : list of (node, dim), one per particle
+    """
+    N, _ = as_power_of_two(N, "N")
+    chi = as_int(chi, "chi", minimum=1)
+    d = as_int(d, "d", minimum=1)
+    edges, legs = [], [None] * N
+    src, dims, tau = [("leg", j) for j in range(N)], [d] * N, 0  # what feeds each site
+
+    def attach(source, node, dim):
+        if source[0] == "leg":
+            legs[source[1]] = (node, dim)
+        else:
+            edges.append((source, node, dim))
+
+    while True:
+        n, into = len(src), list(src)
+        for i in range(n // 2 - 1):
+            for s in (2 * i + 1, 2 * i + 2):
+                attach(src[s], ("u", tau, i), dims[s])
+                into[s] = ("u", tau, i)
+        for i in range(n // 2):
+            for s in (2 * i, 2 * i + 1):
+                attach(into[s], ("w", tau, i), dims[s])
+        if n == 2:
+            return edges, legs
+        src, dims, tau = [("w", tau, i) for i in range(n // 2)], [chi] * (n // 2), tau + 1
