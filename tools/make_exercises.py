@@ -56,8 +56,8 @@ class SolutionError(ValueError):
 def _stub_line(indent, function):
     what = f"`{function}`" if function else "this part"
     msg = (
-        f"{what} is not written yet: replace this line with your code, "
-        "then run the cell again; the checker below tells you what is right or wrong."
+        f"{what} is not written yet: replace this line with your code "
+        "and run the cell again"
     )
     return f"{indent}raise NotImplementedError({msg!r})"
 
