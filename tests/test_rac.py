@@ -87,7 +87,7 @@ def test_to_mps_at_N_60_matches_scores_on_one_hot_inputs():
     rac = RAC.random(60, 2, 4, rng=3)
     mps = rac.to_mps()
     assert mps.N == 60 and mps.bond_dims == (4,) * 59
-    configs = np.random.default_rng(1).integers(0, 2, size=(500, 60))
+    configs = np.random.default_rng(1).integers(0, 2, size=(1300, 60))  # crosses batch chunks
     scores = rac.score(one_hot(configs, 2))
     assert rel_err(mps.amplitudes(configs), scores) < 1e-10
     # weights drawn so that scores stay O(1), not 2**60 or 2**-60
