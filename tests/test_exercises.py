@@ -223,3 +223,21 @@ def test_check_names_missing_files_and_a_malformed_solution_fails_clearly(tmp_pa
     assert _run(sol, ex) == 2
     assert "never closed" in capsys.readouterr().err
     assert not (ex / path.name).exists()
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_plain = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+                 max_size=30).filter(lambda s: "SOLUTION" not in s and "def" not in s)
+
+
+@given(before=st.lists(_plain, max_size=4), inside=st.lists(_plain, min_size=1, max_size=4),
+       after=st.lists(_plain, max_size=4), indent=st.sampled_from(["", "    ", "\t"]), blocks=st.integers(0, 3))
+def test_stubbing_replaces_exactly_the_marked_lines(before, inside, after, indent, blocks):
+    body = [indent + mx.BEGIN, *("SECRET" + s.replace("\n", " ") for s in inside), indent + mx.END]
+    lines = [s.replace("\n", " ") for s in before] + body * blocks + [s.replace("\n", " ") for s in after]
+    out, n = mx.stub_code("\n".join(lines))
+    assert n == blocks
+    assert "SECRET" not in out
+    expected = [s.replace("\n", " ") for s in before] + [mx._stub_line(indent, None)] * blocks + [s.replace("\n", " ") for s in after]
+    assert out == "\n".join(expected)
