@@ -78,11 +78,11 @@ def closed_form_rank(N, M, widths, k):
 
 
 @st.composite
-def deep_nets(draw, exact=False):
+def deep_nets(draw, exact=False, allow_shared=True):
     N = draw(st.sampled_from([2, 4, 8, 16]))
     M = 2 if N == 16 else draw(st.integers(1, 3))
     widths = draw(st.lists(st.integers(1, 4), min_size=N.bit_length() - 1, max_size=N.bit_length() - 1))
-    shared = draw(st.booleans())
+    shared = draw(st.booleans()) if allow_shared else False
     seed = draw(st.integers(0, 2**16))
     return ConvAC.random(N, M, widths, rng=seed, shared=shared, p=tl.PRIME if exact else None)
 
@@ -193,9 +193,11 @@ def test_paper_example_left_right_rank_is_3_not_5():
     assert tl.schmidt_rank(net.coefficient_tensor(), range(4)) == 3
 
 
-@given(deep_nets(), st.data())
+@given(deep_nets(allow_shared=False), st.data())
 def test_float_rank_equals_min_cut_for_generic_weights(net, data):
-    """Orthonormal random weights are generic; at N <= 16 float ranks are clear (see exact test)."""
+    """Orthonormal random weights are generic; at N <= 16 float ranks are clear (see exact test).
+
+    Unshared weights only: sharing is not generic (see the next test)."""
     A = net.coefficient_tensor()
     N = net.N
     mixed = data.draw(st.lists(st.integers(0, N - 1), min_size=1, max_size=N - 1, unique=True))
@@ -203,6 +205,17 @@ def test_float_rank_equals_min_cut_for_generic_weights(net, data):
         if N == 16 and len(rows) not in (8,):
             continue  # keep the float SVDs small; exact ranks cover N = 16 below
         assert tl.schmidt_rank(A, rows) == net.min_cut(rows).rank_bound, rows
+
+
+def test_shared_weights_are_not_generic_a_window_is_symmetric():
+    """With one conv per layer, v0 * v1 is symmetric in (x_0, x_1): the block {0, 1} can carry
+    at most the symmetric dimension M (M + 1) / 2 = 3 < 4 = its min cut."""
+    net = ConvAC.random(4, 2, (4, 4), rng=0, shared=True)
+    A = net.coefficient_tensor()
+    np.testing.assert_allclose(A, A.transpose(1, 0, 2, 3), atol=1e-12 * np.abs(A).max())
+    assert tl.schmidt_rank(A, [0, 1]) == 3 < net.min_cut([0, 1]).rank_bound == 4
+    unshared = ConvAC.random(4, 2, (4, 4), rng=0)
+    assert tl.schmidt_rank(unshared.coefficient_tensor(), [0, 1]) == 4
 
 
 @pytest.mark.parametrize("widths", [(2, 3, 4, 5), (4, 2, 3, 2), (2, 4, 4, 1), (3, 3, 3, 3)])

@@ -277,7 +277,8 @@ class ConvAC:
             Channels r_l of conv layer l (l = 0 is the 1x1 conv on the M features).
         rng : numpy.random.Generator or int seed
         shared : bool
-            One weight matrix per layer, shared by all positions.
+            One weight matrix per layer, shared by all positions (a restricted family:
+            ranks may fall below the min cut, see :meth:`min_cut`).
         p : int, optional
             A prime: integer weights uniform in 0..p-1, exact arithmetic mod p (generic
             ranks by :func:`tnlite.rank_mod_p`). Otherwise orthonormal float weights
@@ -510,6 +511,9 @@ class ConvAC:
         -------
         tnlite.mincut.MinCut
             ``rank_bound`` equals the rank for generic weights (Levine et al. 2018).
+            Shared weights are not generic: one conv per layer makes each pooling
+            window's product symmetric in its inputs, so a rank can fall below the cut
+            (N = 4, M = 2, widths (4, 4): rank 3 for the block {0, 1}, cut 4).
         """
         rows = as_rows(rows, self.N)
         edges, legs = self.tensor_network(rows)
