@@ -117,7 +117,10 @@ class MPS:
         return np.result_type(*self.cores)
 
     def __repr__(self):
-        return f"MPS(N={self.N}, phys_dims={self.phys_dims}, bond_dims={self.bond_dims})"
+        if self.N <= 16:
+            return f"MPS(N={self.N}, phys_dims={self.phys_dims}, bond_dims={self.bond_dims})"
+        d = sorted(set(self.phys_dims))
+        return f"MPS(N={self.N}, phys dims {d[0] if len(d) == 1 else d}, max bond dim {max(self.bond_dims)})"
 
     # -- construction ------------------------------------------------------------------
     @classmethod
