@@ -433,7 +433,7 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
     (exact_line,) = ax_s.plot([], [], "o:", color=_RANDOM_COLOR, label="exact state")
     (trunc_line,) = ax_s.plot([], [], "o-", color=_diagrams.COLORS["measured"], label="MPS, bond dim <= chi")
     (bound_line,) = ax_s.plot([], [], "--", color=_diagrams.COLORS["bound"], label="log2 min(chi, 2^l, 2^(N-l))")
-    ax_s.legend(loc="lower center", fontsize=8)
+    ax_s.legend(loc="upper center", fontsize=8)
     _diagrams.new_axes("Truncation error against chi", "bond dimension chi", "weight (relative)", ax=ax_w)
     (weight_line,) = ax_w.semilogy([], [], ".-", color=_diagrams.COLORS["measured"], label="discarded weight")
     (fid_point,) = ax_w.semilogy([], [], "o", color=_diagrams.COLORS["bound"], mfc="none", markersize=10,
