@@ -66,19 +66,21 @@ def case_convac(quick):
 
 
 def convac_case(convac, op, size, N, M, r, B):
-    """Filled in when tnlite/convac.py's API is known (see _convac_weights)."""
-    net, W0, Ws, w_out = _convac_weights(convac, N, M, r)
+    L = int(np.log2(N))
+    net = convac.ConvAC.random(N, M, [r] * L, rng=13)  # unshared 1x1 convs, float64
+    W0, Ws, w_out = net.layers[0], list(net.layers[1:]), net.w_out
     X = _features(B, N, M, np.random.default_rng(14))
     impls = {"tnlite ConvAC.score": lambda: net.score(X)}
-    notes = {}
+    notes = {"tnlite ConvAC.score": "position-major (n, B, c), matmul per layer, batch chunks"}
     torch = peer("torch")
     if torch is not None:
         import torch_peers
 
         Xt = torch.from_numpy(X)
-        tw = (torch.from_numpy(W0), [torch.from_numpy(W) for W in Ws], torch.from_numpy(w_out))
+        tw = (torch.from_numpy(np.ascontiguousarray(W0)), [torch.from_numpy(np.ascontiguousarray(W)) for W in Ws],
+              torch.from_numpy(np.ascontiguousarray(w_out)))
         impls["torch (float64)"] = lambda: torch_peers.convac_forward(Xt, *tw)
-        notes["torch (float64)"] = "position-major (n, B, c) layout, bmm per layer, batch chunks of 512"
+        notes["torch (float64)"] = "the same layout: (n, B, c), bmm per layer, batch chunks of 512"
         Xf = Xt.float()
         twf = (tw[0].float(), [W.float() for W in tw[1]], tw[2].float())
         impls["torch (float32, scale only)"] = lambda: torch_peers.convac_forward(Xf, *twf).double()
@@ -92,11 +94,6 @@ def convac_case(convac, op, size, N, M, r, B):
                 out["torch (float32, scale only)"] = f32
         return out
 
-    L = int(np.log2(N))
     flops = 2.0 * B * N * M * r + sum(2.0 * B * (N >> l) * r * r + B * (N >> l) * r for l in range(1, L))
     return Case(op, size, impls, outputs, rtol=1e-10, check="scores, max|a-b|/max|b| (float32: 1e-3)",
                 flops=flops, bytes=X.nbytes, notes=notes)
-
-
-def _convac_weights(convac, N, M, r):
-    raise NotImplementedError("tnlite/convac.py API not wired yet")

@@ -30,7 +30,86 @@ from harness import fmt_time  # noqa: E402
 # What limits each tnlite kernel and what would make it faster, keyed by operation name.
 # Written from the measurements (see the final section of RESULTS.md); kept beside the code
 # that measures them so they are regenerated with every run.
-ADVICE = {}
+_FROM_DENSE = (
+    "All the time is LAPACK: one thin SVD per cut (`_svd_tall`), about 4-10x the flops of a GEMM "
+    "on the same matrix. What would fix it, in `MPS.from_dense`: (1) for a wide cut matrix "
+    "M (chi d x rest, rest >> chi d) form the Gram matrix G = M M^T with one GEMM/SYRK and "
+    "`np.linalg.eigh(G)`: the eigenvalues are s^2, the eigenvectors U, and the remainder is "
+    "U^T M (one more GEMM), i.e. Schmidt values at GEMM speed (PERF.md measured 0.55 s against "
+    "0.9 s for the SVD path at N = 20 exact, and 35-130 ms at max_bond = 64); keep the SVD for "
+    "the few square middle cuts and wherever s^2 / s_max^2 < ~1e-12 matters (Gram squares the "
+    "condition number, so singular values below ~1e-8 s_max lose relative accuracy); (2) with "
+    "`max_bond` set, only the leading k eigenpairs are needed: `scipy.linalg.eigh(G, "
+    "subset_by_index=[n-k, n-1], driver='evr')`; (3) when the caller needs no Schmidt values and "
+    "no truncation (the exact round trip), a QR sweep (quimb's default path) is ~2x cheaper."
+)
+ADVICE = {
+    "dense -> MPS (random)": _FROM_DENSE,
+    "dense -> MPS (critical Ising)": _FROM_DENSE,
+    "entropies at all cuts (dense)": (
+        "`tensors.entanglement_entropy` takes a full SVD of each cut's matricization (O(m n^2) "
+        "LAPACK flops per cut, 19 cuts at N = 20); quimb's entropy_subsys forms the reduced density "
+        "matrix of the smaller side (one GEMM, M M^T) and calls eigvalsh on it. Fix in "
+        "`entanglement_entropy` (not in `schmidt_values`/`schmidt_rank`, which need small singular "
+        "values accurately): rho = M M^H of the smaller side, `np.linalg.eigvalsh(rho)`, clip at 0 "
+        "(entropies only lose terms p log p with p < 1e-16). For every cut at once, a dedicated "
+        "`entropies_all_cuts(A)` that builds two Gram matrices (left half, right half) and gets the "
+        "other cuts by partial traces reached 0.10 s at N = 20 in PERF.md."
+    ),
+    "MPS overlap <a|b>": (
+        "Two `np.tensordot` calls per site (each with a transpose copy). Reshape-and-matmul on "
+        "contiguous views, as in benchmarks/torch_peers.py `mps_overlap`: E @ B.reshape(chi, d chi) "
+        "then A.reshape(chi d, chi).T @ X, no transposes of the large operand."
+    ),
+    "MPS left-canonical QR sweep": (
+        "`canonicalize` copies every core up front and uses `np.linalg.qr` (which always copies to "
+        "Fortran order) and `np.tensordot`. Fix: no up-front copies (the QR makes new arrays), "
+        "`scipy.linalg.qr(..., mode='economic', overwrite_a=True, check_finite=False)` on the "
+        "(chi d, chi) matrix, and `R @ next.reshape(chi, -1)` instead of tensordot."
+    ),
+    "MPS batched amplitudes": (
+        "Per site: (B, chi) @ (chi, d chi) computes both physical values (d x the needed flops), "
+        "then a fancy-index gather `W[rows, configs[:, t]]` allocates a new (B, chi) array; each "
+        "site also allocates W. Fix: preallocate two (B, d, chi) / (B, chi) buffers and use "
+        "`np.matmul(v, core, out=W)` + `np.take_along_axis`; or, for d = 2, split the batch once per "
+        "site by value with a boolean mask (B/2 rows per GEMM: half the flops); chunk B so the "
+        "(b, d, chi) block stays in L2 (b ~ 1024)."
+    ),
+    "deep ConvAC forward": (
+        "Already position-major with batch chunks (PERF.md's layout). Remaining overhead: every "
+        "layer allocates new (n, b, r) arrays for the pooled product and the matmul result, and "
+        "`V[0::2] * V[1::2]` reads strided halves. Fix: preallocate per-chunk buffers and use "
+        "`np.multiply(V[0::2], V[1::2], out=P)`, `np.matmul(P, Wt, out=V2)`; store W transposed "
+        "once (`layers[l].transpose(0, 2, 1)` contiguous) instead of a transposed view per call; "
+        "float32 would halve the time (torch float32 row) where 1e-6 accuracy is enough."
+    ),
+    "RAC forward (depth 1)": (
+        "`RAC.score` does, per time step, `X[:, t, :] @ W_I.T` on a strided (B, M) slice (copied "
+        "by BLAS) and allocates two new (B, R) arrays. Fix: one GEMM for all input projections "
+        "before the loop, U = X.reshape(B N, M) @ W_I.T viewed as (B, N, R) (as the torch peer "
+        "does), then `np.matmul(h, W_H.T, out=tmp)`; `np.multiply(tmp, U[:, t], out=h)` with "
+        "buffers reused; chunk B (~1024) so h and tmp stay in L1/L2."
+    ),
+    "min cut, binary tree": (
+        "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
+        "Python loops that build the node index and capacity lists. For trees, a level-by-level "
+        "dynamic programme (PERF.md: 0.19 ms) would be faster still."
+    ),
+    "Ising H build (sparse)": (
+        "`spins._csr` ravels the transposed (K, 2^N) arrays `vals.T.ravel()`, `cols.T.ravel()`: a "
+        "strided gather that dominates at N = 20 (profile: ~45% of the build), then scipy converts "
+        "int64 indices to int32 (another copy) and sorts each row. Fix: build cols and vals "
+        "directly in (2^N, K) layout (`cols = np.empty((2**N, N + 1), np.int32)`, "
+        "`cols[:, 1:] = x[:, None] ^ masks`), int32 indices from the start, and pass them "
+        "to csr_matrix without `.T.ravel()`."
+    ),
+    "Ising ground state (eigsh)": (
+        "`spins.ground_state` checks Hermiticity with `abs(H - H.conj().T).max()`, which builds the "
+        "transpose and a difference of a 22M-entry matrix at N = 20 (about 1.5 s on this loaded "
+        "machine, a sizeable part of the solve). Fix: a randomised check, |<u, H v> - <H u, v>| "
+        "for two random vectors (two matvecs, no allocation), or skip it for matrices tnlite built."
+    ),
+}
 
 
 def cases(quick):
