@@ -38,8 +38,10 @@ def _left_singular(M):
     if M.shape[0] >= M.shape[1]:
         U, s, _ = np.linalg.svd(M, full_matrices=False)
         return U, s
-    _, s, Vh = np.linalg.svd(M.conj().T, full_matrices=False)  # M^H = A s Vh  =>  M = Vh^H s A^H
-    return Vh.conj().T, s
+    # wide: M^H = Q R (thin QR), so M = R^H Q^H and M's left singular vectors are R^H's
+    R = np.linalg.qr(M.conj().T, mode="r")  # (k, k)
+    U, s, _ = np.linalg.svd(R.conj().T)
+    return U, s
 
 
 def _random_isometry(m, n, rng):
@@ -153,10 +155,13 @@ class TreeTN:
         guard_dense(self.phys_dims, "tree tensor")
         blocks = list(self.leaves)  # each (D_block, k): the block's particles flattened, then its bond
         for row in self.levels:
-            blocks = [
-                np.einsum("ab,cd,bde->ace", blocks[2 * i], blocks[2 * i + 1], t).reshape(-1, t.shape[2])
-                for i, t in enumerate(row)
-            ]  # (D_left * D_right, k_parent)
+            new = []
+            for i, t in enumerate(row):
+                left, right = blocks[2 * i], blocks[2 * i + 1]
+                kl, kr, kp = t.shape
+                half = (left @ t.reshape(kl, kr * kp)).reshape(-1, kr, kp)  # (D_left, k_right, k_parent)
+                new.append(np.matmul(right, half).reshape(-1, kp))  # (D_left * D_right, k_parent)
+            blocks = new
         return blocks[0].reshape(self.phys_dims)
 
     def amplitudes(self, configs):
@@ -178,9 +183,10 @@ class TreeTN:
         vecs = [a[c[:, j]] for j, a in enumerate(self.leaves)]  # each (B, k_j)
         for row in self.levels:
             vecs = [
-                np.einsum("ba,bc,ace->be", vecs[2 * i], vecs[2 * i + 1], t, optimize=True)
+                np.einsum("bc,bce->be", vecs[2 * i + 1], (vecs[2 * i] @ t.reshape(t.shape[0], -1)).reshape(
+                    -1, t.shape[1], t.shape[2]))
                 for i, t in enumerate(row)
-            ]  # each (B, k_parent)
+            ]  # each (B, k_parent): the left child through the node, then the right child
         return vecs[0][:, 0]
 
     def norm(self):
