@@ -89,3 +89,5 @@ def test_draw_convac_network_tree_and_cut():
         draw_convac(net, show_cut=True)
     with pytest.raises(TypeError, match="net must be a tnlite.ConvAC"):
         draw_convac("convac")
+    with pytest.raises(ValueError, match="draw_convac draws 1D ConvACs"):
+        draw_convac(tl.ConvAC.random_2d(4, 2, (2, 2), rng=0))

@@ -35,6 +35,11 @@ tensor ``o`` and each conv a matrix ``[W]`` between two deltas::
 
 Shallow ConvAC: one conv layer of r channels, global product pooling, linear output:
 the CP decomposition A = sum_k w_k prod_j W^(j)[k, d_j], rank <= r at every partition.
+
+2D ConvAC (``grid=side``, side = 2**L): inputs on a side x side grid, particle
+j = row * side + col; product pooling over 2x2 windows, a quad-tree. Inside, positions
+are kept in quad-tree (Z) order, ``order[i]`` = the particle at tree position i, so each
+window is 4 consecutive positions; weights ``layers[l]`` are indexed in that order.
 """
 from __future__ import annotations
 
@@ -52,7 +57,7 @@ from ._validate import (
     as_rows,
     guard_dense,
 )
-from .mincut import min_cut as _min_cut
+from .mincut import MinCut as _MinCut, min_cut as _min_cut
 from .tensors import PRIME
 
 __all__ = ["ConvAC", "CP", "one_hot", "gaussian_features"]
@@ -190,7 +195,8 @@ class ConvAC:
     layers : sequence of array_like
         ``layers[l]`` has shape (n_l, r_l, r_{l-1}) (position, out, in), or (r_l, r_{l-1})
         if shared across positions; r_{-1} = M. Deep: L = len(layers) layers, N = 2**L,
-        n_l = N / 2**l. Shallow: exactly one layer, n_0 = N.
+        n_l = N / 2**l. Shallow: exactly one layer, n_0 = N. 2D: N = 4**L, n_l = N / 4**l,
+        positions in quad-tree order.
     w_out : array_like, shape (r_{L-1},)
     N : int, optional
         Number of positions; needed only for a shallow ConvAC whose layer is shared.
@@ -198,6 +204,8 @@ class ConvAC:
         One conv layer and global product pooling (a CP decomposition).
     p : int, optional
         A prime: the weights are integers and every computation is exact modulo p.
+    grid : int, optional
+        Side of a 2D grid (side = 2**L): a deep 2D ConvAC with 2x2 pooling.
 
     Attributes
     ----------
@@ -209,9 +217,14 @@ class ConvAC:
     w_out : ndarray
     shallow : bool
     p : int or None
+    grid : tuple (side, side) or None
+    pool : int
+        Pooling window: 2 (1D), 4 (2D), N (shallow).
+    order : ndarray of int, shape (N,)
+        order[i] = the particle at tree position i (the identity except in 2D).
     """
 
-    def __init__(self, layers, w_out, N=None, shallow=False, p=None):
+    def __init__(self, layers, w_out, N=None, shallow=False, p=None, grid=None):
         if p is not None:
             p = _check_prime(p)
         if isinstance(layers, np.ndarray) or not hasattr(layers, "__len__") or len(layers) == 0:
@@ -225,7 +238,16 @@ class ConvAC:
                     raise TypeError(f"{name} must hold integers for exact arithmetic mod p={p}, got dtype {a.dtype}")
             layers = [np.mod(W, p).astype(np.int64) for W in layers]
             w_out = np.mod(w_out, p).astype(np.int64)
-        if shallow:
+        if grid is not None and shallow:
+            raise ValueError("grid is for a deep 2D ConvAC; a shallow ConvAC has no geometry (pass N)")
+        if grid is not None:
+            side, L = as_power_of_two(grid, "grid")
+            if len(layers) != L:
+                raise ValueError(f"layers has {len(layers)} entries; grid={side} needs log2({side})={L}")
+            if N is not None and as_int(N, "N") != side * side:
+                raise ValueError(f"N must be grid**2 = {side * side} for a {side} x {side} grid, got {N}")
+            N = side * side
+        elif shallow:
             if len(layers) != 1:
                 raise ValueError(f"a shallow ConvAC has one conv layer, got {len(layers)} layers")
             W = layers[0]
@@ -242,9 +264,10 @@ class ConvAC:
                 if L_N != L:
                     raise ValueError(f"layers has {L} entries; N={N} needs log2({N})={L_N}")
             N = 2**L
+        pool = N if shallow else (4 if grid is not None else 2)
         widths, r_in = [], None
         for l, W in enumerate(layers):
-            n = N if shallow else N >> l
+            n = N // pool**l
             if W.ndim not in (2, 3) or (W.ndim == 3 and W.shape[0] != n):
                 raise ValueError(
                     f"layers[{l}] must have shape (n={n}, r_{l}, r_{l - 1}) or (r_{l}, r_{l - 1}) if shared, got {W.shape}"
@@ -261,6 +284,9 @@ class ConvAC:
         self.widths = tuple(widths)
         self.shallow = bool(shallow)
         self.p = p
+        self.pool = pool
+        self.grid = None if grid is None else (side, side)
+        self.order = _zorder(side) if grid is not None else np.arange(N)
 
     # ---- construction
     @classmethod
@@ -294,6 +320,33 @@ class ConvAC:
         return cls(layers, cls._draw_out(rng, widths[-1], p), N=N, p=p)
 
     @classmethod
+    def random_2d(cls, side, M, widths, rng, shared=False, p=None):
+        """A deep 2D ConvAC on a side x side grid (2x2 pooling) with random weights.
+
+        Parameters
+        ----------
+        side : int
+            Grid side, a power of 2: N = side**2 inputs, L = log2(side) layers.
+        M : int
+        widths : sequence of int, length L
+        rng, shared, p
+            As in :meth:`random`.
+        """
+        side, L = as_power_of_two(side, "side")
+        M = as_int(M, "M", minimum=1)
+        try:
+            widths = _as_widths(widths, L, side)
+        except ValueError:
+            raise ValueError(f"widths has {len(tuple(widths))} entries; a {side} x {side} grid needs "
+                             f"log2({side})={L} (one per conv layer)") from None
+        rng = as_rng(rng)
+        p = None if p is None else _check_prime(p)
+        ins = (M,) + widths[:-1]
+        N = side * side
+        layers = [_draw_layer(rng, N // 4**l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p) for l in range(L)]
+        return cls(layers, cls._draw_out(rng, widths[-1], p), p=p, grid=side)
+
+    @classmethod
     def random_shallow(cls, N, M, r, rng, shared=False, p=None):
         """A shallow ConvAC (CP decomposition of rank r) with random weights.
 
@@ -322,7 +375,7 @@ class ConvAC:
         return w / np.linalg.norm(w)  # unit norm: y = w . v stays O(1) when v's entries are
 
     def __repr__(self):
-        kind = "shallow" if self.shallow else "deep"
+        kind = "shallow" if self.shallow else ("deep 2D" if self.grid else "deep")
         exact = f", exact mod {self.p}" if self.p is not None else ""
         return f"ConvAC({kind}, N={self.N}, M={self.M}, widths={self.widths}, n_params={self.n_params}{exact})"
 
@@ -339,7 +392,7 @@ class ConvAC:
     def _full(self, l):
         """Layer l as (n_l, r_l, r_{l-1}) whether stored shared or not (a view)."""
         W = self.layers[l]
-        n = self.N if self.shallow else self.N >> l
+        n = self.N // self.pool**l
         return np.broadcast_to(W, (n,) + W.shape[-2:]) if W.ndim == 2 else W
 
     # ---- forward pass
@@ -355,11 +408,17 @@ class ConvAC:
                 out = self._mod(out * v)  # (b, r) global product pooling
             return self._mod(out @ self.w_out)
         for l in range(1, self.L):
-            V = self._mod(V[0::2] * V[1::2])  # (n/2, b, r_{l-1}) product pooling
+            V = self._pool(V)  # (n/w, b, r_{l-1}) product pooling
             W = self.layers[l]
-            V = self._mod(V @ (W.T if W.ndim == 2 else W.transpose(0, 2, 1)))  # (n/2, b, r_l)
-        top = V[0] * V[1] if p is None else (V[0] * V[1]) % p  # (b, r_{L-1})
-        return self._mod(top @ self.w_out)  # (b,)
+            V = self._mod(V @ (W.T if W.ndim == 2 else W.transpose(0, 2, 1)))  # (n/w, b, r_l)
+        return self._mod(self._pool(V)[0] @ self.w_out)  # (b,)
+
+    def _pool(self, V):
+        """Product pooling over windows of self.pool consecutive positions: (n, ...) -> (n/w, ...)."""
+        out = V[0::self.pool]
+        for k in range(1, self.pool):
+            out = self._mod(out * V[k::self.pool])
+        return out
 
     def score(self, X):
         """Scores h(X) of a batch of feature arrays.
@@ -381,10 +440,11 @@ class ConvAC:
             X = np.mod(X, self.p).astype(np.int64)
         W0 = self.layers[0]
         W0t = W0.T if W0.ndim == 2 else W0.transpose(0, 2, 1)  # (n, M, r_0) or (M, r_0)
+        order = slice(None) if self.grid is None else self.order
         B = X.shape[0]
         out = np.empty(B, dtype=np.result_type(X.dtype, W0.dtype, self.w_out.dtype))
         for s in range(0, B, _CHUNK):
-            V = self._mod(X[s:s + _CHUNK].transpose(1, 0, 2) @ W0t)  # (N, b, r_0)
+            V = self._mod(X[s:s + _CHUNK, order].transpose(1, 0, 2) @ W0t)  # (N, b, r_0), tree order
             out[s:s + _CHUNK] = self._from_first(V)
         return out
 
@@ -406,7 +466,7 @@ class ConvAC:
         B = c.shape[0]
         out = np.empty(B, dtype=np.result_type(W0t.dtype, self.w_out.dtype))
         for s in range(0, B, _CHUNK):
-            V = W0t[pos, c[s:s + _CHUNK].T]  # (N, b, r_0): a one-hot input selects a column
+            V = W0t[pos, c[s:s + _CHUNK, self.order].T]  # (N, b, r_0): a one-hot input selects a column
             out[s:s + _CHUNK] = self._from_first(V)
         return out
 
@@ -422,16 +482,16 @@ class ConvAC:
         N, M, p = self.N, self.M, self.p
         guard_dense((M,) * N, "ConvAC coefficient tensor")
         T = self._full(0).transpose(0, 2, 1)  # (N, M, r_0): (position, d, channel)
-        if self.shallow:
-            left, right = _product_half(T[: N // 2], p), _product_half(T[N // 2:], p)
-        else:
+        w = self.pool
+        if not self.shallow:
             for l in range(1, self.L):
-                a, b = T[0::2], T[1::2]  # (n/2, D, r_{l-1}) each
-                T = self._mod(a[:, :, None, :] * b[:, None, :, :]).reshape(a.shape[0], -1, a.shape[2])  # pooling
-                T = self._mod(T @ self._full(l).transpose(0, 2, 1))  # (n/2, D*D, r_l)
-            left, right = T[0], T[1]
-        A = self._mod(self._mod(left * self.w_out) @ right.T)  # (M^|left|, M^|right|)
-        return A.reshape((M,) * N)
+                T = np.stack([_product_half(T[i:i + w], p) for i in range(0, T.shape[0], w)])  # (n/w, D^w, r)
+                T = self._mod(T @ self._full(l).transpose(0, 2, 1))  # (n/w, D^w, r_l)
+        h = T.shape[0] // 2  # the last pooling: its two halves, joined through w_out
+        left, right = _product_half(T[:h], p), _product_half(T[h:], p)
+        A = self._mod(self._mod(left * self.w_out) @ right.T)  # (M^(N/2), M^(N/2)) in tree order
+        A = A.reshape((M,) * N)
+        return A if self.grid is None else A.transpose(np.argsort(self.order))  # axis j = particle j
 
     def to_dense(self):
         """Same as :meth:`coefficient_tensor` (the verb every network class shares)."""
@@ -444,6 +504,9 @@ class ConvAC:
         Leaf j = W^(0,j).T (M, r_0); a level-l node = delta(a, b) W^(l,i)[c, a], shape
         (r_{l-1}, r_{l-1}, r_l); the root = delta(a, b) w_out[a], (r_{L-1}, r_{L-1}, 1).
         A shallow ConvAC (N a power of 2) gives a tree of pure deltas above its leaves.
+        A 2D ConvAC gives a binary tree over the particles in quad-tree order
+        (``tree.to_dense() == A.transpose(self.order)``): each 2x2 pooling becomes two
+        levels, pure deltas pairing the window's rows, then delta(a, b) W[c, a].
         Never dense: works at N = 64.
         """
         from .tree import TreeTN
@@ -453,6 +516,13 @@ class ConvAC:
         N, L = as_power_of_two(self.N, "N (to_tree needs a power of 2 positions)")
         leaves = list(self._full(0).transpose(0, 2, 1))  # each (M, r_0)
         levels = []
+        if self.grid is not None:
+            for l in range(1, self.L + 1):
+                r = self.widths[l - 1]
+                levels.append([_delta3(r, np.eye(r)) for _ in range(N >> (2 * l - 1))])  # pair each row
+                last = [W.T for W in self._full(l)] if l < self.L else [self.w_out[:, None]]
+                levels.append([_delta3(r, t) for t in last])  # (r, r, r_l): join the rows, conv
+            return TreeTN([leaves[i] for i in range(N)], levels)
         for l in range(1, L + 1):
             if self.shallow:
                 r = self.widths[0]
@@ -480,32 +550,39 @@ class ConvAC:
         ``("delta", l, i)`` the product pooling that feeds it (level L: the root),
         ``("out",)`` the output weights. Each conv has an input bond r_{l-1} (from its
         delta) and an output bond r_l, so a cut can pass through either. Shallow: the
-        global delta is split along `rows` (see :class:`CP`).
+        global delta is split along `rows` (see :class:`CP`). 2D: deltas of order 5, and
+        ``legs[j]`` is particle j (row-major); a plain graph cut overestimates there, so
+        :meth:`min_cut` uses an exact tree programme instead.
 
         Returns
         -------
         edges : list of (u, v, dim)
         legs : list of (node, dim), length N
         """
-        N, M, L, r = self.N, self.M, self.L, self.widths
+        N, M, L, r, w = self.N, self.M, self.L, self.widths, self.pool
         if self.shallow:
             return _split_delta_network(N, M, r[0], rows)
-        legs = [(("W", 0, j), M) for j in range(N)]
+        tree_pos = np.argsort(self.order)
+        legs = [(("W", 0, int(tree_pos[j])), M) for j in range(N)]
         edges = []
         for l in range(1, L + 1):
-            for i in range(N >> l):
+            for i in range(N // w**l):
                 d = ("delta", l, i)
-                edges += [(("W", l - 1, 2 * i), d, r[l - 1]), (("W", l - 1, 2 * i + 1), d, r[l - 1])]
+                edges += [(("W", l - 1, w * i + k), d, r[l - 1]) for k in range(w)]
                 edges.append((d, ("W", l, i) if l < L else ("out",), r[l - 1]))
         return edges, legs
 
     def min_cut(self, rows):
         """Min-cut bound on the Schmidt rank of the coefficient tensor for (rows | rest).
 
+        1D: ``tnlite.mincut.min_cut`` on :meth:`tensor_network` (order-3 deltas, where a
+        graph cut is exact). 2D: a dynamic programme over the quad-tree that lets a delta
+        split at cost r (see ``_tree_min_cut``); the two agree in 1D.
+
         Parameters
         ----------
         rows : sequence of int
-            Positions on side P.
+            Positions on side P (particles j = row * side + col in 2D).
 
         Returns
         -------
@@ -516,8 +593,92 @@ class ConvAC:
             (N = 4, M = 2, widths (4, 4): rank 3 for the block {0, 1}, cut 4).
         """
         rows = as_rows(rows, self.N)
+        if self.grid is not None:
+            return self._tree_min_cut(rows)
         edges, legs = self.tensor_network(rows)
         return _min_cut(edges, legs, rows)
+
+    def _tree_min_cut(self, rows):
+        """Exact min cut of a deep ConvAC's tree with its deltas, by dynamic programming.
+
+        A graph min cut sees a delta of order 5 (2x2 pooling) as a node whose legs must be
+        cut one by one, but a delta has rank r across *any* split of its legs: cutting a
+        window {a, b} | {c, d, up} costs r, not r**2. Along the tree, for each node and each
+        side s in (P, Q) of its upward bond, keep the least product of cut dimensions
+        below it: a bond may be cut (times its dim, the part below then picks its best
+        side), and a delta may split (times r, each leg picks its best side). The result
+        lists a split delta as ``(("delta", l, i), "split", r)``.
+        """
+        N, M, L, r, w = self.N, self.M, self.L, self.widths, self.pool
+        side_of = np.ones(N, dtype=int)
+        side_of[list(rows)] = 0  # 0 = P, 1 = Q
+        if len(rows) in (0, N):
+            return _MinCut(1, 0.0, (), frozenset())
+
+        def bond(g, d):  # the best cost with the bond's upper end on side s
+            return [min(g[s], min(g) * d) for s in (0, 1)]
+
+        g_leaf = [[1 if s == side_of[self.order[i]] else M for s in (0, 1)] for i in range(N)]  # leg may be cut
+        up = [bond(g, r[0]) for g in g_leaf]  # W^(0,i) output bonds
+        tables = [(g_leaf, up, None, None)]
+        for l in range(1, L + 1):
+            g_delta, splits = [], []
+            for i in range(len(up) // w):
+                kids = up[w * i: w * i + w]
+                same = [math.prod(k[s] for k in kids) for s in (0, 1)]
+                split = r[l - 1] * math.prod(min(k) for k in kids)
+                g_delta.append([min(same[s], split) for s in (0, 1)])
+                splits.append([split < same[s] for s in (0, 1)])
+            g_in = [bond(g, r[l - 1]) for g in g_delta]  # delta -> conv (or -> out) bond
+            new_up = [bond(g, r[l]) for g in g_in] if l < L else None
+            tables.append((g_delta, g_in, splits, new_up))
+            up = new_up
+        cost = min(tables[L][1][0])
+
+        cut, side_nodes = [], set()
+
+        def settle(g, s, d, u, v):  # the side below a bond whose upper end is on s
+            if g[s] > min(g) * d:
+                cut.append((u, v, d))
+                return int(np.argmin(g))
+            return s
+
+        def down_conv(l, i, s):  # conv node W^(l,i), given the side of its output bond's top
+            g_own = tables[0][0][i] if l == 0 else tables[l][1][i]
+            parent = ("delta", l + 1, i // w)
+            s = settle(g_own, s, r[l], ("W", l, i), parent)
+            if s == 0:
+                side_nodes.add(("W", l, i))
+            if l == 0:
+                if g_leaf[i][s] > 1:
+                    cut.append((("leg", int(self.order[i])), ("W", 0, i), M))
+                return
+            down_delta(l, i, s)
+
+        def down_delta(l, i, s):  # delta of level l feeding conv (l, i); s = its upward leg's side
+            g_delta, _, splits, _ = tables[l]
+            s = settle(g_delta[i], s, r[l - 1], ("delta", l, i), ("W", l, i) if l < L else ("out",))
+            if s == 0:
+                side_nodes.add(("delta", l, i))
+            if splits[i][s]:
+                cut.append((("delta", l, i), "split", r[l - 1]))
+            for k in range(w):
+                kid_up = tables[0][1][w * i + k] if l == 1 else tables[l - 1][3][w * i + k]
+                down_conv(l - 1, w * i + k, int(np.argmin(kid_up)) if splits[i][s] else s)
+
+        down_delta(L, 0, int(np.argmin(tables[L][1][0])))
+        return _MinCut(cost, math.log2(cost), tuple(cut), frozenset(side_nodes))
+
+
+def _zorder(side):
+    """Quad-tree (Z) order of a side x side grid: order[i] = row * side + col of tree position i."""
+    z = np.arange(side * side)
+    row = np.zeros_like(z)
+    col = np.zeros_like(z)
+    for b in range(side.bit_length() - 1):
+        col |= ((z >> (2 * b)) & 1) << b
+        row |= ((z >> (2 * b + 1)) & 1) << b
+    return row * side + col
 
 
 # ---------------------------------------------------------------- CP

@@ -637,6 +637,8 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
 
     if not isinstance(net, ConvAC):
         raise TypeError(f"net must be a tnlite.ConvAC, got {type(net).__name__}")
+    if net.grid is not None:
+        raise ValueError("draw_convac draws 1D ConvACs; a 2D ConvAC (grid) is a quad-tree not drawn here")
     N, L, r = net.N, net.L, net.widths
     rows = None if rows is None else set(as_rows(rows, N))
     if show_cut and rows is None:
