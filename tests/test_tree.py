@@ -205,3 +205,14 @@ def test_mera_graph_wiring_and_log_law():
     edges, legs = mera_graph(256, chi=2, d=2)
     for k in range(2, 8):
         assert min_cut(edges, legs, range(64, 64 + 2**k)).rank_bound == 2 ** (2 * k)
+
+
+def test_from_dense_complex_and_mixed_dims():
+    psi = tl.random_state(8, 2, rng=1)  # complex Haar state
+    T = TreeTN.from_dense(psi, max_bond=3)
+    assert np.linalg.norm(T.to_dense() - psi) ** 2 == pytest.approx(T.discarded_weight, rel=1e-9)
+    assert T.norm() ** 2 == pytest.approx(1 - T.discarded_weight, rel=1e-9)  # the tree is a projection of psi
+    A = np.random.default_rng(2).standard_normal((2, 3, 2, 4))
+    T = TreeTN.from_dense(A)
+    assert T.phys_dims == (2, 3, 2, 4) and T.bond_dims == [[2, 3, 2, 4], [6, 6]]
+    np.testing.assert_allclose(T.to_dense(), A, atol=1e-12)
