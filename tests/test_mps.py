@@ -62,14 +62,27 @@ def test_to_dense_matches_einsum_for_given_cores():
     assert m.bond_dims == (3, 2) and m.phys_dims == (2, 3, 2) and m.n_params == 6 + 18 + 4
 
 
-def test_truncation_keeps_largest_singular_values_of_first_cut():
+def test_truncation_keeps_the_leading_singular_subspace_of_the_first_cut():
     rng = np.random.default_rng(3)
     psi = random_tensor(rng, (4, 4, 4))
     m = MPS.from_dense(psi, max_bond=2)
-    s = np.linalg.svd(psi.reshape(4, 16), compute_uv=False)
-    # the first cut truncated alone: the rest of the state is then split exactly or cut again
     assert m.bond_dims == (2, 2)
-    assert m.discarded_weight >= np.sum(s[2:] ** 2) - 1e-12
+    U = np.linalg.svd(psi.reshape(4, 16))[0][:, :2]
+    Q = m.cores[0].reshape(4, 2)
+    np.testing.assert_allclose(Q @ Q.T, U @ U.T, atol=1e-12)  # same projector, any gauge
+
+
+def test_two_sites_truncation_is_the_best_low_rank_approximation():
+    # Eckart-Young: for N = 2 the MPS with bond k is the rank-k truncated SVD of the matrix
+    rng = np.random.default_rng(14)
+    A = rng.standard_normal((6, 9)) + 1j * rng.standard_normal((6, 9))
+    U, s, Vh = np.linalg.svd(A, full_matrices=False)
+    for k in [1, 3, 5]:
+        m = MPS.from_dense(A, max_bond=k)
+        np.testing.assert_allclose(m.to_dense(), (U[:, :k] * s[:k]) @ Vh[:k], atol=1e-12)
+        assert m.discarded_weight == pytest.approx(np.sum(s[k:] ** 2) / np.sum(s**2), abs=1e-13)
+    m = MPS.from_dense(A.T, max_bond=2)  # tall: the QR route
+    np.testing.assert_allclose(m.to_dense(), ((U[:, :2] * s[:2]) @ Vh[:2]).T, atol=1e-12)
 
 
 def test_discarded_weight_equals_truncation_error():
