@@ -1,7 +1,6 @@
 """ConvAC against independent computations: einsum with repeated indices as delta tensors,
 a per-sample forward pass written out, the tree and CP contractions, exact ranks mod p,
 and the closed form of PAPER.md section 5 for interleaved partitions."""
-import itertools
 import math
 import string
 from types import SimpleNamespace

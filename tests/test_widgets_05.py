@@ -1,7 +1,6 @@
 """Lesson 05 panel and ConvAC drawing, driven headless: move a width slider or switch the
 partition and the recorded rank, bound, drawn cut and parameter counts follow values
 computed here independently (closed forms of PAPER.md section 5)."""
-import numpy as np
 import pytest
 
 import tnlite as tl

@@ -58,7 +58,6 @@ from ._validate import (
     guard_dense,
 )
 from .mincut import MinCut as _MinCut, min_cut as _min_cut
-from .tensors import PRIME
 
 __all__ = ["ConvAC", "CP", "one_hot", "gaussian_features"]
 
@@ -400,18 +399,12 @@ class ConvAC:
         return a if self.p is None else a % self.p
 
     def _from_first(self, V):
-        """Finish the forward pass from layer-0 outputs V (N, b, r_0): scores (b,)."""
-        p = self.p
-        if self.shallow:
-            out = V[0]
-            for v in V[1:]:
-                out = self._mod(out * v)  # (b, r) global product pooling
-            return self._mod(out @ self.w_out)
+        """Finish the forward pass from layer-0 outputs V (N, b, r_0), tree order: scores (b,)."""
         for l in range(1, self.L):
             V = self._pool(V)  # (n/w, b, r_{l-1}) product pooling
             W = self.layers[l]
             V = self._mod(V @ (W.T if W.ndim == 2 else W.transpose(0, 2, 1)))  # (n/w, b, r_l)
-        return self._mod(self._pool(V)[0] @ self.w_out)  # (b,)
+        return self._mod(self._pool(V)[0] @ self.w_out)  # (b,): the last (or global) pooling, output
 
     def _pool(self, V):
         """Product pooling over windows of self.pool consecutive positions: (n, ...) -> (n/w, ...)."""
