@@ -755,9 +755,12 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
 
     layout_rows = [widgets.HBox([controls[f"r{l}"] for l in range(L)]),
                    widgets.HBox([controls["partition"], controls["custom"]])]
-    return Panel(controls, fig, update, layout_rows=layout_rows,
-                 artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
-                          "param_bars": param_bars, "max_line": max_line})
+    panel = Panel(controls, fig, update, layout_rows=layout_rows,
+                  artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
+                           "param_bars": param_bars, "max_line": max_line})
+    fig.canvas.draw()  # constrained layout places the axes once; later redraws keep them (a third faster)
+    fig.set_layout_engine("none")
+    return panel
 # --- end of lesson 05 panels ---
 
 # --- lesson 06 panels ---
