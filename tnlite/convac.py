@@ -570,7 +570,8 @@ class ConvAC:
 
         1D: ``tnlite.mincut.min_cut`` on :meth:`tensor_network` (order-3 deltas, where a
         graph cut is exact). 2D: a dynamic programme over the quad-tree that lets a delta
-        split at cost r (see ``_tree_min_cut``); the two agree in 1D.
+        split at cost r (see ``_tree_min_cut``); the two agree in 1D. A split delta is
+        listed in ``edges`` as ``(("delta", l, i), "split", r)``.
 
         Parameters
         ----------
