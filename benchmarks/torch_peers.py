@@ -85,24 +85,34 @@ def convac_forward(X, W0, Ws, w_out, chunk=512):
 
 
 @torch.inference_mode()
-def rac_forward(X, h0, W_H, W_I, W_O, chunk=None):
+def rac_forward(X, h0, W_H, W_I, W_O, chunk=1024):
     """RAC scores with multiplicative integration: h_t = (W_H h_{t-1}) * (W_I f(x_t)).
+
+    Per time step two small GEMMs into reused buffers, batch in chunks of `chunk`: on
+    this machine about 2x faster than projecting all inputs at once (a (B, N, R)
+    temporary that leaves the cache), so it is the fair torch side.
 
     Parameters
     ----------
     X : Tensor, shape (B, N, M)
     h0 : Tensor, shape (R,)
-    W_H : (R, R); W_I : (R, M); W_O : (K, R) or (R,)
+    W_H : (R, R); W_I : (R, M); W_O : (R,)
 
     Returns
     -------
-    Tensor, shape (B, K) or (B,)
+    Tensor, shape (B,)
     """
     B, N, M = X.shape
-    # all input projections at once: (B N, M) @ (M, R)
-    U = (X.reshape(B * N, M) @ W_I.T).reshape(B, N, -1)  # (B, N, R)
-    h = (W_H @ h0).expand(B, -1) * U[:, 0]  # (B, R)
-    WHt = W_H.T.contiguous()
-    for t in range(1, N):
-        h = (h @ WHt) * U[:, t]
-    return h @ W_O.T
+    out = torch.empty(B, dtype=X.dtype)
+    WHt, WIt = W_H.T.contiguous(), W_I.T.contiguous()
+    for s in range(0, B, chunk):
+        x = X[s:s + chunk]
+        b = x.shape[0]
+        h = h0.expand(b, -1).clone()  # (b, R)
+        tmp, u = torch.empty_like(h), torch.empty_like(h)
+        for t in range(N):
+            torch.mm(h, WHt, out=tmp)  # W_H h_{t-1}
+            torch.mm(x[:, t, :], WIt, out=u)  # W_I f(x_t)
+            torch.mul(tmp, u, out=h)
+        out[s:s + b] = h @ W_O
+    return out
