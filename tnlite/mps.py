@@ -144,6 +144,7 @@ class MPS:
 
     @property
     def dtype(self):
+        """The common dtype of the cores (float64 or complex128 as a rule)."""
         return np.result_type(*self.cores)
 
     def __repr__(self):
