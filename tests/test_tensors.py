@@ -160,6 +160,7 @@ def test_size_guard_refuses_before_allocating():
         (lambda: tl.ghz_state(0), ValueError, "N must be >= 1, got 0"),
         (lambda: tl.ghz_state(3, d=1), ValueError, "d must be >= 2"),
         (lambda: tl.w_state(2.5), TypeError, "N must be an integer"),
+        (lambda: tl.ghz_state(True), TypeError, "N must be an integer, got the bool True"),
         (lambda: tl.random_state(4, 2, rng=None), TypeError, "rng is required"),
         (lambda: tl.random_state(4, 2, rng="seed"), TypeError, "rng must be a numpy.random.Generator or an int seed"),
         (lambda: tl.random_state(-1, 2, rng=0), ValueError, "N must be >= 1, got -1"),

@@ -36,7 +36,9 @@ def guard_dense(shape, what="tensor"):
 
 def as_int(x, name, minimum=None):
     """`x` as a Python int (bools refused), at least `minimum` if given."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, got the bool {x!r}")
+    if not isinstance(x, numbers.Integral):
         try:
             x = operator.index(x)
         except TypeError:

@@ -62,7 +62,8 @@ class TreeTN:
         Node i of level l joins children 2i and 2i+1 of level l-1; the root (level L)
         has k_parent == 1.
     discarded_weight : float, optional
-        Sum of the squared singular values dropped by :meth:`from_dense`; 0 otherwise.
+        Squared singular values dropped by :meth:`from_dense`, relative to the squared
+        norm of the tensor it approximated; 0 otherwise.
 
     Attributes
     ----------
@@ -256,8 +257,9 @@ class TreeTN:
         Returns
         -------
         TreeTN
-            Its ``discarded_weight`` is the sum of the squared singular values dropped;
-            because all the projections commute, ``||A - T.to_dense()||_F**2`` equals it.
+            Its ``discarded_weight`` is the sum of the squared singular values dropped,
+            relative to ``||A||_F**2`` (as in ``MPS.from_dense``); because all the
+            projections commute, ``||A - T.to_dense()||_F**2 / ||A||_F**2`` equals it.
         """
         A = as_array(A, "A")
         N, L = as_power_of_two(A.ndim, "A.ndim (the number of particles N)")
@@ -302,7 +304,8 @@ class TreeTN:
                 core = np.moveaxis(np.tensordot(U.reshape(kl, kr, -1).conj(), pair, axes=([0, 1], [0, 1])), 0, i)
             block = [block[2 * i] * block[2 * i + 1] for i in range(len(block) // 2)]
             levels.append(nodes)
-        return cls(leaves, levels, discarded_weight=discarded)
+        norm2 = float(np.vdot(A, A).real)
+        return cls(leaves, levels, discarded_weight=discarded / norm2 if norm2 > 0 else 0.0)
 
     @classmethod
     def random(cls, N, d, chi, rng):
