@@ -34,6 +34,22 @@ def new_axes(title=None, xlabel=None, ylabel=None, figsize=(5.5, 3.2), ax=None):
     return ax
 
 
+def plain_log_axis(ax, which="y", numticks=6):
+    """Put `ax` on a log scale with plain-text labels (1e-08) and no minor labels.
+
+    A panel re-renders its figure on every slider move; matplotlib's default log
+    labels are typeset with mathtext and made a redraw several times slower.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    (ax.set_yscale if which == "y" else ax.set_xscale)("log")
+    axis.set_major_locator(LogLocator(numticks=numticks))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}".replace("e+00", "").replace("e+0", "e")))
+    axis.set_minor_locator(NullLocator())
+    return ax
+
+
 def _blank(ax, figsize):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
