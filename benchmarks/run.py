@@ -300,6 +300,7 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
     else:
         L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
     L.append("## Where tnlite is slower than a peer or far from BLAS, and what would fix it\n")
+    said = {}
     for r in rows:
         if r.status != "ok":
             continue
@@ -317,8 +318,12 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
             what.append(f"{ratio:.2f}x the time of {peer_name}")
         if far:
             what.append(f"{gap:.1f}x the BLAS floor")
-        L.append(f"- **{r.op} [{r.size}]**: tnlite takes {' and '.join(what)}. "
-                 + ADVICE.get(r.op, ""))
+        advice = ADVICE.get(r.op, "")
+        if advice in said:
+            advice = f"(What would fix it: as for {said[advice]} above.)"
+        elif advice:
+            said[advice] = f"{r.op} [{r.size}]"
+        L.append(f"- **{r.op} [{r.size}]**: tnlite takes {' and '.join(what)}. " + advice)
     L.append("")
     return "\n".join(L)
 
