@@ -125,9 +125,10 @@ class Case:
         Maps each implementation's return value to a common convention for the check.
     rtol : float
         Tolerance of the check, stated in the report.
-    flops, bytes : float
+    flops, bytes : float or callable() -> float
         Estimated floating-point operations and memory traffic of the work, for the
-        distance from the BLAS peak. 0 when it does not apply.
+        distance from the BLAS peak; 0 when it does not apply. A callable is evaluated
+        after the checking call (for estimates that need a count from a real run).
     scale : dict of str -> float
         Implementations timed on a fraction of the work (a per-sample loop), with the
         factor that extrapolates to the full work. Stated in the table.
@@ -211,6 +212,11 @@ def run_case(case, log=print, repeats=None, warmup=1):
             log(f"  !! {row.status}  -- NOT TIMED")
             return row
     del results
+    if callable(row.bytes):  # an estimate that needs the first call (e.g. a count of matvecs)
+        row.bytes = float(row.bytes())
+    if callable(row.flops):
+        row.flops = float(row.flops())
+    row.notes = dict(case.notes)  # the estimates above may have added to the notes
     # 2. timing (the check's call was the first warm-up). Repeats are interleaved
     # round-robin over the implementations, so a burst of load from other processes
     # falls on all of them alike rather than on whichever ran during it.
@@ -273,7 +279,7 @@ def format_table(rows, peak_flops=None, mem_bw=None):
     The ratio is tnlite's best median over the best peer's median. "x BLAS" is tnlite's
     best median over the time the estimated flops / bytes need at the measured peak.
     """
-    head = "| operation | size | implementation | median [min .. max] | tnlite / best peer | tnlite / BLAS floor |"
+    head = "| operation | size | implementation | median [min .. max] | tnlite / best peer | tnlite / hardware floor |"
     out = [head, "|---|---|---|---|---|---|"]
     for row in rows:
         if row.status != "ok":
@@ -337,9 +343,15 @@ def blas_info():
                 f"file {os.path.basename(p.get('filepath', ''))}"
             )
     except ImportError:
-        cfg = np.show_config(mode="dicts") if np.lib.NumpyVersion(np.__version__) >= "1.25.0" else {}
-        blas = cfg.get("Build Dependencies", {}).get("blas", {})
-        lines.append(f"numpy BLAS: {blas.get('name')} {blas.get('version')} (threadpoolctl not installed)")
+        lines.append("(threadpoolctl not installed: thread counts unknown)")
+    try:
+        cfg = np.show_config(mode="dicts")
+        deps = cfg.get("Build Dependencies", {})
+        blas, lapack = deps.get("blas", {}), deps.get("lapack", {})
+        lines.append(f"numpy.show_config: BLAS {blas.get('name')} {blas.get('version')}, "
+                     f"LAPACK {lapack.get('name')} {lapack.get('version')}")
+    except Exception:  # older numpy without mode="dicts"
+        pass
     return lines
 
 

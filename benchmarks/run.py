@@ -241,7 +241,7 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
              f"the whole run took {total:.0f} s. Each implementation: one warm-up (which is also the "
              "correctness check: every implementation's output is compared with tnlite's within the "
              "stated tolerance *before* anything is timed), then 5 timed repeats: median and "
-             "[min .. max]. **tnlite / best peer** below 1 means tnlite is faster. **tnlite / BLAS floor** "
+             "[min .. max]. **tnlite / best peer** below 1 means tnlite is faster. **tnlite / hardware floor** "
              "divides tnlite's median by the time the operation's estimated flops need at the measured "
              "GEMM peak (or its bytes at the measured copy bandwidth, whichever is larger): a lower bound "
              "no implementation beats, so 1x is perfect.\n")
