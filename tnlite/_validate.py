@@ -5,6 +5,7 @@ call these once at their boundary; internal helpers trust their callers.
 """
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 
@@ -124,8 +125,22 @@ def as_features(X, N, M, name="X"):
     return X
 
 
+def as_prime(p, name="p"):
+    """`p` as an int prime no larger than 2**24, so products of two residues stay exact in int64."""
+    p = as_int(p, name, minimum=2)
+    if p > 2**24 or any(p % k == 0 for k in range(2, math.isqrt(p) + 1)):
+        raise ValueError(f"{name} must be a prime no larger than 2**24 (products must stay exact in int64), got {p}")
+    return p
+
+
 def as_configs(configs, N, M, name="configs"):
-    """A batch of basis configurations: ints in range(M), shape (B, N); one (N,) row is promoted."""
+    """A batch of basis configurations, shape (B, N); one (N,) row is promoted.
+
+    `M` is the local dimension, one int for every site or a sequence of N per-site
+    dimensions: column j must hold ints in range(M[j]).
+    """
+    dims = np.broadcast_to(np.asarray(M, dtype=np.int64), (N,))
+    M = int(dims.max()) if N else 1
     c = as_array(configs, name)
     if c.ndim == 1:
         c = c[None, :]
@@ -138,4 +153,8 @@ def as_configs(configs, N, M, name="configs"):
             raise TypeError(f"{name} must hold integers in 0..{M - 1}, got dtype {c.dtype}")
     if c.size and (c.min() < 0 or c.max() >= M):
         raise ValueError(f"{name} must hold values in 0..{M - 1}, got values from {c.min()} to {c.max()}")
+    if c.size and np.any(c.max(axis=0) >= dims):
+        j = int(np.argmax(c.max(axis=0) >= dims))
+        raise ValueError(f"{name} column {j} must hold values in 0..{dims[j] - 1} (site {j} has dimension {dims[j]}), "
+                         f"got {c[:, j].max()}")
     return c

@@ -53,6 +53,7 @@ from ._validate import (
     as_features,
     as_int,
     as_power_of_two,
+    as_prime,
     as_rng,
     as_rows,
     guard_dense,
@@ -115,13 +116,6 @@ def gaussian_features(x, centers, width=None):
 
 
 # ---------------------------------------------------------------- helpers
-def _check_prime(p):
-    p = as_int(p, "p", minimum=2)
-    if p > 2**24 or any(p % k == 0 for k in range(2, int(p**0.5) + 1)):
-        raise ValueError(f"p must be a prime no larger than 2**24 (products must stay exact in int64), got {p}")
-    return p
-
-
 def _as_widths(widths, L, N):
     try:
         widths = tuple(widths)
@@ -225,7 +219,7 @@ class ConvAC:
 
     def __init__(self, layers, w_out, N=None, shallow=False, p=None, grid=None):
         if p is not None:
-            p = _check_prime(p)
+            p = as_prime(p)
         if isinstance(layers, np.ndarray) or not hasattr(layers, "__len__") or len(layers) == 0:
             raise ValueError("layers must be a non-empty list of weight arrays, one per conv layer")
         layers = [as_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
@@ -313,7 +307,7 @@ class ConvAC:
         M = as_int(M, "M", minimum=1)
         widths = _as_widths(widths, L, N)
         rng = as_rng(rng)
-        p = None if p is None else _check_prime(p)
+        p = None if p is None else as_prime(p)
         ins = (M,) + widths[:-1]
         layers = [_draw_layer(rng, N >> l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p) for l in range(L)]
         return cls(layers, cls._draw_out(rng, widths[-1], p), N=N, p=p)
@@ -339,7 +333,7 @@ class ConvAC:
             raise ValueError(f"widths has {len(tuple(widths))} entries; a {side} x {side} grid needs "
                              f"log2({side})={L} (one per conv layer)") from None
         rng = as_rng(rng)
-        p = None if p is None else _check_prime(p)
+        p = None if p is None else as_prime(p)
         ins = (M,) + widths[:-1]
         N = side * side
         layers = [_draw_layer(rng, N // 4**l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p) for l in range(L)]
@@ -362,7 +356,7 @@ class ConvAC:
         M = as_int(M, "M", minimum=1)
         r = as_int(r, "r", minimum=1)
         rng = as_rng(rng)
-        p = None if p is None else _check_prime(p)
+        p = None if p is None else as_prime(p)
         W = _draw_layer(rng, N, r, M, 1, shared, p)
         return cls([W], cls._draw_out(rng, r, p), N=N, shallow=True, p=p)
 
@@ -704,7 +698,7 @@ class CP:
             if F.shape[1] != r:
                 raise ValueError(f"factors[{j}] must have shape (d_{j}, r={r}) to match weights, got {F.shape}")
         if p is not None:
-            p = _check_prime(p)
+            p = as_prime(p)
             factors = [np.mod(F, p).astype(np.int64) for F in factors]
             weights = np.mod(weights, p).astype(np.int64)
         self.factors, self.weights, self.p = factors, weights, p
@@ -742,10 +736,7 @@ class CP:
         -------
         ndarray, shape (B,)
         """
-        c = as_configs(configs, self.N, max(self.phys_dims))
-        for j, d in enumerate(self.phys_dims):
-            if c.size and c[:, j].max() >= d:
-                raise ValueError(f"configs column {j} must hold values in 0..{d - 1}, got {c[:, j].max()}")
+        c = as_configs(configs, self.N, self.phys_dims)
         prod = self.factors[0][c[:, 0]]  # (B, r)
         for j in range(1, self.N):
             prod = prod * self.factors[j][c[:, j]]

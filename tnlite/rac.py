@@ -31,25 +31,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, as_features, as_int, as_rng, as_rows, guard_dense
+from ._validate import as_array, as_features, as_int, as_prime, as_rng, as_rows, guard_dense
 
 __all__ = ["RAC"]
 
-# tensors.rank_mod_p's limit: residues below 2**24, so an int64 dot product of up to
-# 2**15 products of two residues cannot overflow.
-_MAX_P = 2**24
 #: Batch chunk of RAC.score (measured: ~10x faster than whole-batch steps at B = 10,000).
 _CHUNK = 512
 
 
 def _as_prime(p):
     """`p` as an int prime in 2..2**24, or None."""
-    if p is None:
-        return None
-    p = as_int(p, "p", minimum=2)
-    if p > _MAX_P or any(p % k == 0 for k in range(2, int(p**0.5) + 1)):
-        raise ValueError(f"p must be a prime no larger than 2**24 (e.g. tnlite.tensors.PRIME), got {p}")
-    return p
+    return None if p is None else as_prime(p)
 
 
 def _as_layers(x, name, single_ndim):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import MAX_DENSE_ENTRIES, as_array, as_base, as_int, as_rng, as_rows, guard_dense
+from ._validate import MAX_DENSE_ENTRIES, as_array, as_base, as_int, as_prime, as_rng, as_rows, guard_dense
 
 __all__ = [
     "MAX_DENSE_ENTRIES",
@@ -258,9 +258,7 @@ def rank_mod_p(A, rows, p=PRIME):
     A = as_array(A, "A", min_ndim=1)
     if not np.issubdtype(A.dtype, np.integer):
         raise TypeError(f"A must hold integers for an exact rank mod p, got dtype {A.dtype}; use schmidt_rank for floats")
-    p = as_int(p, "p", minimum=2)
-    if p > 2**24 or any(p % k == 0 for k in range(2, int(p**0.5) + 1)):
-        raise ValueError(f"p must be a prime no larger than 2**24, got {p}")
+    p = as_prime(p)
     mat = np.mod(matricize(A, rows).astype(np.int64), p)
     if mat.shape[0] > mat.shape[1]:
         mat = mat.T.copy()  # eliminate along the shorter side

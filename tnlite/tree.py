@@ -177,10 +177,7 @@ class TreeTN:
         -------
         ndarray, shape (B,)
         """
-        c = as_configs(configs, self.N, max(self.phys_dims))
-        for j, d in enumerate(self.phys_dims):
-            if c.size and c[:, j].max() >= d:
-                raise ValueError(f"configs column {j} must hold values in 0..{d - 1} (d_{j} = {d}), got {c[:, j].max()}")
+        c = as_configs(configs, self.N, self.phys_dims)
         vecs = [a[c[:, j]] for j, a in enumerate(self.leaves)]  # each (B, k_j)
         for row in self.levels:
             vecs = [
