@@ -51,6 +51,22 @@ def test_entropy_is_at_most_log2_of_the_smaller_side(case):
     assert S == pytest.approx(float(-(p * np.log2(p)).sum()), abs=1e-9)
 
 
+@given(tensors_and_rows(max_axes=6))
+def test_entropy_profile_equals_the_entropy_at_each_cut(case):
+    A, _ = case
+    if A.ndim < 2 or not np.any(A):
+        return
+    expected = [tl.entanglement_entropy(A, range(l)) for l in range(1, A.ndim)]
+    np.testing.assert_allclose(tl.entropy_profile(A), expected, atol=1e-9)
+
+
+def test_entropy_profile_of_ghz_w_and_in_nats():
+    np.testing.assert_allclose(tl.entropy_profile(tl.ghz_state(7)), np.ones(6), atol=1e-12)
+    q = np.arange(1, 6) / 6
+    h2 = -(q * np.log(q) + (1 - q) * np.log(1 - q))
+    np.testing.assert_allclose(tl.entropy_profile(tl.w_state(6), base=np.e), h2, atol=1e-12)
+
+
 def test_entropy_units_and_scale_invariance():
     psi = tl.random_state(6, 2, rng=3)
     bits = tl.entanglement_entropy(psi, [0, 1, 2])
@@ -155,6 +171,9 @@ def test_size_guard_refuses_before_allocating():
         (lambda: tl.entanglement_entropy(np.ones((2, 2)), [0], base=1), ValueError, "base must be positive and not 1"),
         (lambda: tl.entanglement_entropy(np.ones((2, 2)), [0], base="2"), TypeError, "base must be a number"),
         (lambda: tl.entanglement_entropy(np.zeros((2, 2)), [0]), ValueError, "the zero tensor"),
+        (lambda: tl.entropy_profile(np.zeros((2, 2))), ValueError, "A is all zeros"),
+        (lambda: tl.entropy_profile(np.ones(4)), ValueError, r"A must have at least 2 axes, got shape \(4,\)"),
+        (lambda: tl.entropy_profile(np.ones((2, 2)), base=0), ValueError, "base must be positive"),
         (lambda: tl.product_state(np.ones(3)), ValueError, r"local_states must have 2 axes, got shape \(3,\)"),
         (lambda: tl.product_state(np.zeros((2, 2))), ValueError, "local_states row 0 is zero"),
         (lambda: tl.ghz_state(0), ValueError, "N must be >= 1, got 0"),

@@ -13,6 +13,7 @@ import importlib as _importlib
 from ._validate import MAX_DENSE_ENTRIES
 from .tensors import (
     entanglement_entropy,
+    entropy_profile,
     entropy_from_schmidt,
     ghz_state,
     guard_dense,

@@ -21,6 +21,7 @@ __all__ = [
     "schmidt_rank",
     "entropy_from_schmidt",
     "entanglement_entropy",
+    "entropy_profile",
     "product_state",
     "ghz_state",
     "w_state",
@@ -139,6 +140,62 @@ def entanglement_entropy(A, rows, base=2):
     """
     base = as_base(base)
     return entropy_from_schmidt(schmidt_values(A, rows), base)
+
+
+def entropy_profile(A, base=2):
+    """Entropies of the normalised state A at every contiguous cut, from two Gram matrices.
+
+    Cut l (l = 1..N-1) splits the particles into 0..l-1 | l..N-1. One SVD per cut would
+    redo the largest work N-1 times. Instead, the reduced density matrix of the left
+    part at the balanced cut is formed once (rho = M M^H, a GEMM) and partially traced
+    down to every shorter left part; likewise on the right. Each entropy then comes
+    from the eigenvalues of a matrix no larger than the smaller side.
+
+    Parameters
+    ----------
+    A : array_like, shape (d_0, ..., d_{N-1}), N >= 2, real or complex
+    base : float
+        2 for bits (default), numpy.e for nats.
+
+    Returns
+    -------
+    ndarray, shape (N-1,)
+        ``profile[l-1]`` equals ``entanglement_entropy(A, range(l), base)``.
+    """
+    base = as_base(base)
+    A = as_array(A, "A", min_ndim=2)
+    dims, N = A.shape, A.ndim
+    total = float(np.vdot(A, A).real)
+    if total == 0:
+        raise ValueError("A is all zeros: the zero tensor has no entanglement entropy")
+    left = [int(np.prod(dims[:l], dtype=np.int64)) for l in range(N + 1)]  # dim of sites 0..l-1
+    size = left[N]
+    # the balanced cut: the largest l whose left part is no bigger than its right part
+    mid = max(l for l in range(1, N) if left[l] <= size // left[l]) if left[1] <= size // left[1] else 0
+    profile = np.empty(N - 1)
+
+    def entropy(rho):
+        p = np.clip(np.linalg.eigvalsh(rho), 0, None) / total
+        p = p[p > 0]
+        return float(-(p * np.log(p)).sum() / np.log(base))
+
+    if mid >= 1:
+        M = A.reshape(left[mid], -1)
+        rho = M @ M.conj().T  # (left, left'): sites 0..mid-1
+        for l in range(mid, 0, -1):
+            profile[l - 1] = entropy(rho)
+            if l > 1:  # trace out site l-1
+                d = dims[l - 1]
+                rho = np.einsum("ajbj->ab", rho.reshape(left[l - 1], d, left[l - 1], d))
+    if mid + 1 <= N - 1:
+        M = A.reshape(left[mid + 1], -1)
+        rho = M.T @ M.conj()  # (right, right'): sites mid+1..N-1
+        for l in range(mid + 1, N):
+            profile[l - 1] = entropy(rho)
+            if l < N - 1:  # trace out site l
+                d, rest = dims[l], size // left[l + 1]
+                rho = np.einsum("jajb->ab", rho.reshape(d, rest, d, rest))
+    return profile
 
 
 def product_state(local_states):
