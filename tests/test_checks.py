@@ -281,13 +281,13 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 def test_the_reference_matricization_is_the_librarys(shape, data):
     A = np.arange(np.prod(shape), dtype=float).reshape(shape)
     rows = data.draw(st.permutations(range(len(shape))).map(lambda p: tuple(p[: data.draw(st.integers(0, len(shape)))])))
-    assert np.array_equal(checks._mat(A, rows), tl.matricize(A, rows))
+    assert np.array_equal(checks._common._mat(A, rows), tl.matricize(A, rows))
 
 
 @given(seed=st.integers(0, 2**16), max_bond=st.integers(1, 5))
 def test_the_reference_tt_svd_discards_what_the_librarys_does(seed, max_bond):
     psi = np.random.default_rng(seed).standard_normal((2, 3, 2, 2))
-    dense, w = checks._tt_svd(psi, max_bond)
+    dense, w = checks.mps._tt_svd(psi, max_bond)
     mps = tl.MPS.from_dense(psi, max_bond=max_bond)
     assert abs(w - mps.discarded_weight) < 1e-10
     assert np.allclose(dense, mps.to_dense(), atol=1e-10)
@@ -301,7 +301,7 @@ def test_the_reference_tree_cut_is_a_brute_force_min_cut(L, d, data):
     ks = data.draw(st.lists(st.integers(1, 4), min_size=L, max_size=L))
     N = 2**L
     rows = set(data.draw(st.lists(st.integers(0, N - 1), unique=True)))
-    edges, legs = checks._tree_graph(d, ks)
+    edges, legs = checks.tree._tree_graph(d, ks)
     nodes = sorted({n for e in edges for n in e[:2]})
     best = None  # leaves and inner nodes each pick a side; open legs are fixed to their own side
     for sides in product((0, 1), repeat=len(nodes)):
@@ -312,4 +312,4 @@ def test_the_reference_tree_cut_is_a_brute_force_min_cut(L, d, data):
         for j, (node, dim) in enumerate(legs):
             cost *= dim if side[node] != (j in rows) else 1
         best = cost if best is None else min(best, cost)
-    assert checks._tree_cut(d, ks, sorted(rows)) == best
+    assert checks.tree._tree_cut(d, ks, sorted(rows)) == best

@@ -1,0 +1,218 @@
+"""What every checker shares: running the reader's function, the verdict, references for several lessons.
+
+`_checker` turns a check body into a checker that prints "Correct: ..." or "Not yet: ..."
+and returns True or False; the body raises `_Wrong` for a wrong answer. `_call` runs the
+reader's function on copies, `_array`, `_scalar` and `_compare` read and diagnose what it
+returned, and the references here (`_mat`, `_mps_dense`, `_tree_dense`, ...) are written
+with numpy alone for the lessons that share them. Leg orders are the library's: MPS cores
+(left, phys, right), tree leaves (phys, bond) and nodes (left, right, parent).
+"""
+from __future__ import annotations
+
+import functools
+from string import ascii_letters
+
+import numpy as np
+
+RTOL, ATOL = 1e-8, 1e-10
+
+
+class _Wrong(Exception):
+    """A wrong answer: what differs, and optionally a hint."""
+
+    def __init__(self, message, hint=None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _checker(task):
+    """Wrap a check body: print the verdict, return True/False, let only a stub's error out."""
+
+    def decorate(body):
+        @functools.wraps(body)
+        def check(fn, *args, **kwargs):
+            if not callable(fn):
+                print(f"Not yet: {task}: pass your function itself, e.g. check_{task}({task}), "
+                      f"not {type(fn).__name__} {fn!r:.60}")
+                return False
+            try:
+                verdict = body(fn, *args, **kwargs)
+            except NotImplementedError:
+                name = getattr(fn, "__name__", task)
+                print(f"Not done yet: `{name}` still raises NotImplementedError. "
+                      "Replace the `raise NotImplementedError(...)` line with your code and run the cell again.")
+                raise
+            except _Wrong as wrong:
+                print(f"Not yet: {task}, {wrong.message}")
+                if wrong.hint:
+                    print(f"  hint: {wrong.hint}")
+                return False
+            except Exception as exc:  # a checker must not crash on a strange answer
+                print(f"Not yet: {task}: checking your answer failed with {type(exc).__name__}: {exc}")
+                return False
+            print(f"Correct: {task} -- {verdict}")
+            return True
+
+        check.task = task
+        return check
+
+    return decorate
+
+
+def _copy(x):
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, (list, tuple)):
+        return type(x)(_copy(v) for v in x)
+    return x
+
+
+def _call(fn, case, *args):
+    """fn(*args) on copies; the reader's exceptions become a _Wrong naming the case."""
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):  # nan / inf are explained by the checker
+            return fn(*(_copy(a) for a in args))
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        raise _Wrong(f"{case}: your function raised {type(exc).__name__}: {exc}") from None
+
+
+def _array(got, case, what="your function"):
+    if got is None:
+        raise _Wrong(f"{case}: {what} returned None", "did you forget the `return` statement?")
+    try:
+        arr = np.asarray(got)
+    except Exception as exc:
+        raise _Wrong(f"{case}: {what} returned {type(got).__name__}, which is not an array ({exc})") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise _Wrong(f"{case}: {what} returned {type(got).__name__} with dtype {arr.dtype}, not numbers")
+    return arr
+
+
+def _same(got, expected, rtol=RTOL, atol=ATOL):
+    got, expected = np.asarray(got), np.asarray(expected)
+    return got.shape == expected.shape and bool(np.allclose(got, expected, rtol=rtol, atol=atol))
+
+
+def _compare(got, expected, case, mistakes=(), what="result", rtol=RTOL, atol=ATOL):
+    """Raise _Wrong unless `got` equals `expected`; `mistakes` are (candidate, message, hint)."""
+    got = _array(got, case)
+    for candidate, message, hint in mistakes:
+        if candidate is not None and not _same(expected, candidate, rtol, atol) and _same(got, candidate, rtol, atol):
+            raise _Wrong(f"{case}: {message}", hint)
+    if got.shape != np.shape(expected):
+        raise _Wrong(f"{case}: the {what} has shape {got.shape}, expected {np.shape(expected)}")
+    if np.iscomplexobj(expected) and not np.iscomplexobj(got) and not _same(np.imag(expected), 0):
+        raise _Wrong(f"{case}: the {what} is real (dtype {got.dtype}) but the answer is complex",
+                     "np.real, abs or a float dtype threw away the imaginary part")
+    if not np.all(np.isfinite(got)):
+        raise _Wrong(f"{case}: the {what} contains nan or inf", "is there a log(0) or a division by zero?")
+    if not _same(got, expected, rtol, atol):
+        diff = np.abs(got - expected)
+        where = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
+        idx = f" at index {tuple(int(i) for i in where)}" if where else ""
+        raise _Wrong(f"{case}: values differ{idx}: expected {_fmt(np.asarray(expected)[where])}, "
+                     f"got {_fmt(got[where])} (largest difference {diff.max():.3g})")
+
+
+def _fmt(x):
+    x = np.asarray(x)
+    if x.ndim == 0:
+        v = x.item()
+        if isinstance(v, complex):
+            return f"{v.real:.6g}{v.imag:+.6g}j"
+        return f"{v:.6g}" if isinstance(v, float) else str(v)
+    return np.array2string(x, precision=4, suppress_small=True, max_line_width=120)
+
+
+def _scalar(got, case, what="your function"):
+    arr = _array(got, case, what)
+    if arr.size != 1:
+        raise _Wrong(f"{case}: {what} returned an array of shape {arr.shape}, expected one number")
+    return arr.reshape(()).item()
+
+
+def _mat(A, rows):
+    """[A]_{rows, rest} with numpy only: rows in the given order, the rest ascending."""
+    cols = [j for j in range(A.ndim) if j not in rows]
+    n = int(np.prod([A.shape[j] for j in rows], dtype=np.int64))
+    return np.transpose(A, list(rows) + cols).reshape(n, -1)
+
+
+def _random(shape, rng, complex_=False, scale=1.0):
+    a = rng.standard_normal(shape)
+    if complex_:
+        a = a + 1j * rng.standard_normal(shape)
+    return scale * a
+
+
+def _ghz(N):
+    psi = np.zeros((2,) * N)
+    psi[(0,) * N] = psi[(1,) * N] = 1 / np.sqrt(2)
+    return psi
+
+
+def _mps_dense(cores):
+    T = np.tensordot(np.ones(1), cores[0], axes=(0, 0))  # (d_0, vR)
+    for c in cores[1:]:
+        T = np.tensordot(T, c, axes=(-1, 0))  # (d_0..d_t, vR)
+    return T[..., 0]
+
+
+def _as_cores(got, case, N):
+    if got is None:
+        raise _Wrong(f"{case}: your function returned None", "did you forget the `return` statement?")
+    if isinstance(got, np.ndarray) or not isinstance(got, (list, tuple)):
+        raise _Wrong(f"{case}: expected a list of {N} cores, got {type(got).__name__}")
+    if len(got) != N:
+        raise _Wrong(f"{case}: expected a list of N={N} cores, got {len(got)}", "one core per site")
+    return [_array(c, case, f"core {t}") for t, c in enumerate(got)]
+
+
+def _diagnose_cores(cores, psi_shape, case):
+    """Raise _Wrong naming the first shape problem of an MPS with sites of dims psi_shape."""
+    N = len(psi_shape)
+    if any(c.ndim != 3 for c in cores):
+        t = next(t for t, c in enumerate(cores) if c.ndim != 3)
+        hint = ("keep the boundary legs of dimension 1: cores[0] has shape (1, d, chi), cores[-1] (chi, d, 1)"
+                if t in (0, N - 1) and cores[t].ndim == 2 else "every core has three legs (left, phys, right)")
+        raise _Wrong(f"{case}: core {t} has shape {cores[t].shape}, expected 3 axes (left, phys, right)", hint)
+    ok = lambda cs: (cs[0].shape[0] == 1 and cs[-1].shape[2] == 1  # noqa: E731
+                     and all(c.shape[1] == d for c, d in zip(cs, psi_shape))
+                     and all(cs[t].shape[2] == cs[t + 1].shape[0] for t in range(N - 1)))
+    if ok(cores):
+        return
+    for perm, order in [((0, 2, 1), "(left, right, phys)"), ((1, 0, 2), "(phys, left, right)"),
+                        ((2, 1, 0), "(right, phys, left)")]:
+        if ok([c.transpose(perm) for c in cores]):
+            raise _Wrong(f"{case}: your cores have shapes {[c.shape for c in cores]}: legs in the order {order}",
+                         "the course's core leg order is (left, phys, right), e.g. cores[0].shape == (1, d_0, chi_0)")
+    for t, c in enumerate(cores):
+        if c.shape[1] != psi_shape[t]:
+            raise _Wrong(f"{case}: core {t} has shape {c.shape}; its middle (phys) leg should be {psi_shape[t]}")
+    if cores[0].shape[0] != 1 or cores[-1].shape[2] != 1:
+        raise _Wrong(f"{case}: the first core's left leg and the last core's right leg must have dimension 1, "
+                     f"got shapes {cores[0].shape} and {cores[-1].shape}")
+    t = next(t for t in range(N - 1) if cores[t].shape[2] != cores[t + 1].shape[0])
+    raise _Wrong(f"{case}: bond {t} does not match: core {t} has right dimension {cores[t].shape[2]}, "
+                 f"core {t + 1} has left dimension {cores[t + 1].shape[0]}")
+
+
+def _tree_dense(leaves, levels):
+    """Contract a tree with one einsum written out over all of its legs."""
+    letters = iter(ascii_letters)
+    N = len(leaves)
+    phys = [next(letters) for _ in range(N)]
+    below = [next(letters) for _ in range(N)]
+    terms, ops = [], []
+    for j, a in enumerate(leaves):
+        terms.append(phys[j] + below[j])
+        ops.append(a)
+    for row in levels:
+        up = [next(letters) for _ in row]
+        for i, t in enumerate(row):
+            terms.append(below[2 * i] + below[2 * i + 1] + up[i])
+            ops.append(t)
+        below = up
+    return np.einsum(",".join(terms) + "->" + "".join(phys) + below[0], *ops, optimize="greedy")[..., 0]
