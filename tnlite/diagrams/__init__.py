@@ -1,0 +1,22 @@
+"""Matplotlib drawings of tensor networks, and the course's plot conventions.
+
+A drawing function takes an `ax` (or makes one), draws, and returns the `ax`; it keeps
+to a handful of keyword arguments. Colours are shared across the whole course: one
+for a *bound*, one for a *measured* value, one for each side of a partition.
+
+Modules: `style` (COLORS, new_axes, plain_log_axis and the shared drawing helpers),
+`basic` (a tensor, a contraction, a matricization), `chain` (an MPS), `tree` (a tree
+TN, a MERA), `convac` and `rac`.
+"""
+from .basic import draw_contraction, draw_matricization, draw_tensor
+from .chain import draw_chain
+from .convac import draw_convac
+from .rac import draw_rac
+from .style import COLORS, _as_dims, new_axes, plain_log_axis
+from .tree import draw_mera, draw_tree
+
+# the functions keep the module name they had before the split into modules
+for _f in (new_axes, plain_log_axis, draw_tensor, draw_contraction, draw_chain, draw_matricization,
+           draw_tree, draw_mera, draw_convac, draw_rac):
+    _f.__module__ = __name__
+del _f

@@ -1,0 +1,151 @@
+"""Drawing of a ConvAC as a tensor network, or as the tree TN it equals (lesson 05).
+
+`draw_convac` shows the deltas of product pooling and the 1x1 convolutions between
+them, every bond labelled by its width, and can draw the min cut of a partition.
+Lines and nodes are added without autoscaling, as a panel redraws ~50 of them.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.lines import Line2D
+
+from .._validate import as_rows
+from ..convac import ConvAC
+from .style import COLORS, _blank, _fit
+
+
+def _fast_line(ax, xs, ys, gid, color="black", linewidth=1.6):
+    """A line added without autoscaling (the caller sets limits): a panel redraws ~50 of them."""
+    line = Line2D(xs, ys, color=color, linewidth=linewidth, solid_capstyle="round", zorder=2, gid=gid)
+    ax.add_artist(line)
+    return line
+
+
+def _fast_node(ax, xy, label, radius, color=None, gid="node", edgecolor="black", fontsize=7):
+    circle = plt.Circle(xy, radius, facecolor=color or COLORS["node"], edgecolor=edgecolor, linewidth=1.0,
+                        zorder=3, gid=gid)
+    ax.add_artist(circle)
+    if label:
+        ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fontsize, zorder=4, in_layout=False)
+    return circle
+
+
+def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
+    """A ConvAC as its tensor network (deltas explicit) or as the tree TN it equals.
+
+    ::
+
+                out                  network view: o = delta (product pooling),
+                 o                   [W] = a 1x1 conv between two deltas; its input
+              [W]   [W]              bond has r_{l-1}, its output r_l, so a cut can
+               o     o               pass through either
+             [W][W] [W][W]           layer 0 (r_0 x M) on the inputs x_0 .. x_{N-1}
+
+    Parameters
+    ----------
+    net : tnlite.ConvAC
+        Deep or shallow (for a shallow one with `rows`, the global delta is drawn split
+        along the partition, as :meth:`ConvAC.min_cut` sees it).
+    rows : sequence of int, optional
+        Inputs on side P, coloured COLORS["side_P"] (the rest COLORS["side_Q"]).
+    show_cut : bool
+        With `rows`: draw the min cut (:meth:`ConvAC.min_cut`) in COLORS["cut"] and
+        state the rank bound in the title (network view only).
+    as_tree : bool
+        Draw the tree TN of :meth:`ConvAC.to_tree` instead: each delta merged with the
+        conv above it into one order-3 node (deep ConvACs only).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if not isinstance(net, ConvAC):
+        raise TypeError(f"net must be a tnlite.ConvAC, got {type(net).__name__}")
+    if net.grid is not None:
+        raise ValueError("draw_convac draws 1D ConvACs; a 2D ConvAC (grid) is a quad-tree not drawn here")
+    N, L, r = net.N, net.L, net.widths
+    rows = None if rows is None else set(as_rows(rows, N))
+    if show_cut and rows is None:
+        raise ValueError("show_cut needs rows: the inputs on side P")
+    if as_tree and net.shallow:
+        raise ValueError("as_tree draws a deep ConvAC; a shallow one is a CP decomposition (draw it with as_tree=False)")
+    if as_tree and show_cut:
+        raise ValueError("show_cut draws on the network view; the tree view merges the bonds a cut may use")
+    cut = net.min_cut(sorted(rows)) if show_cut else None
+    hot = set() if cut is None else {frozenset((u, v)) for u, v, _ in cut.edges}
+    edges, legs = net.tensor_network(None if rows is None else sorted(rows))
+    dx = 1.0
+    x_site = np.arange(N) * dx
+
+    def block_x(l, i):
+        return float(x_site[i << l: (i + 1) << l].mean()) if not net.shallow else float(x_site.mean())
+
+    pos = {("W", 0, j): (x_site[j], 1.0) for j in range(N)}
+    if net.shallow:
+        if rows and len(rows) < N:
+            P = sorted(rows)
+            Q = [j for j in range(N) if j not in rows]
+            pos[("delta", 1, 1)] = (float(x_site[P].mean()), 2.2)
+            pos[("delta", 1, 0)] = (float(x_site[Q].mean()), 2.6)
+            pos[("out",)] = (float(x_site[Q].mean()), 3.4)
+        else:
+            pos[("delta", 1, 0)] = (block_x(1, 0), 2.4)
+            pos[("out",)] = (block_x(1, 0), 3.2)
+    else:
+        for l in range(1, L + 1):
+            for i in range(N >> l):
+                pos[("delta", l, i)] = (block_x(l, i), 2.0 * l)
+                if l < L:
+                    pos[("W", l, i)] = (block_x(l, i), 2.0 * l + 1)
+        pos[("out",)] = (block_x(L, 0), 2.0 * L + 1)
+    if as_tree:  # merge each delta with the conv above it: tree node (l, i) sits at the delta
+        def rep(node):
+            if node == ("out",):
+                return ("delta", L, 0)
+            return ("delta",) + node[1:] if node[0] == "W" and node[1] >= 1 else node
+
+        edges = [(rep(u), rep(v), d) for u, v, d in edges if rep(u) != rep(v)]
+    ax = _blank(ax, (min(max(4.0, 0.8 * N + 1.5), 14.0), 1.2 + 0.9 * (2 * L + 2 if not net.shallow else 4)))
+    small = 0.24
+    for u, v, d in edges:
+        on_cut = frozenset((u, v)) in hot
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        _fast_line(ax, [x0, x1], [y0, y1], "bond", color=COLORS["cut"] if on_cut else "black",
+                   linewidth=3.5 if on_cut else 1.6)
+        if N <= 16:
+            ax.text(0.5 * (x0 + x1) + 0.08, 0.5 * (y0 + y1), str(d), ha="left", va="center", fontsize=8,
+                    color=COLORS["cut"] if on_cut else "black", gid="bond_label", zorder=5, in_layout=False)
+    for node, xy in pos.items():
+        kind = node[0]
+        if as_tree and (kind == "out" or (kind == "W" and node[1] >= 1)):
+            continue  # merged into the delta below it
+        if kind == "delta" and not as_tree:
+            _fast_node(ax, xy, None, 0.1, color=COLORS["delta"], gid="delta", edgecolor="none")
+        elif kind == "delta":
+            _fast_node(ax, xy, f"{node[1]},{node[2]}" if N <= 8 else None, small + 0.06)
+        else:
+            label = "out" if kind == "out" else (f"$W^{{{node[1]}}}$" if N <= 16 else None)
+            _fast_node(ax, xy, label, small)
+    for j, (node, _) in enumerate(legs):
+        on_cut = frozenset((("leg", j), node)) in hot
+        _fast_line(ax, [x_site[j]] * 2, [1.0 - small, 0.25], "leg", color=COLORS["cut"] if on_cut else "black",
+                   linewidth=3.5 if on_cut else 1.6)
+        side = None if rows is None else (COLORS["side_P"] if j in rows else COLORS["side_Q"])
+        _fast_node(ax, (x_site[j], 0.15), None, 0.1, color=side or "white", gid="particle")
+        if N <= 32:
+            ax.text(x_site[j], -0.05, str(j), ha="center", va="top", fontsize=8, color=side or "black",
+                    in_layout=False)
+    kind = "shallow ConvAC (CP)" if net.shallow else "deep ConvAC"
+    title = f"{kind} as a tree TN" if as_tree else f"{kind}: N={N}, M={net.M}, widths {r}"
+    if cut is not None:
+        counts = {}
+        for e in cut.edges:
+            counts[e[2]] = counts.get(e[2], 0) + 1
+        dims = " x ".join(f"{d}^{k}" if k > 1 else str(d) for d, k in counts.items())
+        title += f"\nmin cut: {dims} -> rank <= {cut.rank_bound}"
+    ax.set_title(title, fontsize=10)
+    top = max(y for _, y in pos.values())
+    _fit(ax, [(-0.4, top + 0.3), (x_site[-1] + 0.4, -0.35)], margin=0.25)
+    return ax
