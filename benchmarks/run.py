@@ -54,26 +54,26 @@ ADVICE = {
         "calls eigvalsh. Fix in `entanglement_entropy` (not in `schmidt_values`/`schmidt_rank`, "
         "which need small singular values accurately): rho = M M^H on the smaller side, "
         "`np.linalg.eigvalsh(rho)`, drop p <= 0 (entropies only lose p log p terms below 1e-16). "
-        "A prototype gave the same 19 entropies to 2e-15 in 0.29 s against 1.41 s (one thread): "
-        "4.9x. A dedicated `entropies_all_cuts(A)` sharing work between cuts (two Gram matrices "
+        "A prototype gave the same 19 entropies to 2e-15 in 0.20 s against 0.62 s (one thread, "
+        "N = 20): 3.2x. A dedicated `entropies_all_cuts(A)` sharing work between cuts (two Gram matrices "
         "and partial traces) reached 0.10 s at N = 20 in PERF.md."
     ),
     "MPS overlap <a|b>": (
-        "Nothing to fix: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) was no "
-        "faster than the two tensordots (9.9 ms against 10.6 ms median, one thread); the gap to "
+        "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) took "
+        "5.5 ms against 6.3 ms for the two tensordots (one thread), ~13%; the rest of the gap to "
         "the floor is per-site Python and small-GEMM overhead (200 GEMMs of 64 x 128)."
     ),
     "MPS left-canonical QR sweep": (
         "Small gain available: `scipy.linalg.qr(mode='economic', overwrite_a=True, "
         "check_finite=False)`, no up-front copies of the cores and `R @ next.reshape(chi, -1)` "
-        "instead of tensordot: 28 ms against 32 ms (one thread), ~12%. LAPACK's QR of 128 x 64 "
+        "instead of tensordot: 20 ms against 22 ms (one thread), ~10%. LAPACK's QR of 128 x 64 "
         "matrices is the floor-setter here."
     ),
     "MPS batched amplitudes": (
         "Chunk the batch: the (B, d, chi) product of each site leaves the cache at B = 10,000. "
-        "Measured (one thread): the same code over chunks of 1024 samples 112 ms against 189 ms "
-        "(1.7x); for d = 2, splitting each chunk by the site's physical value with a boolean mask "
-        "(one GEMM per value, no wasted half) 96 ms (2.0x). Both keep the result to 1e-12."
+        "Measured (one thread): the same code over chunks of 2048 samples 70 ms against 151 ms "
+        "(2.2x); for d = 2, splitting each chunk by the site's physical value with a boolean mask "
+        "(one GEMM per value, no wasted half) 64 ms (2.4x). Both keep the result to 1e-12."
     ),
     "deep ConvAC forward": (
         "One change gives 1.6x: `ConvAC._from_first` multiplies by `W.transpose(0, 2, 1)`, a "
