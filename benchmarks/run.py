@@ -344,6 +344,9 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
     else:
         L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
     L.append("## Where tnlite is slower than a peer or far from BLAS, and what would fix it\n")
+    L.append("Prototypes quoted below are in `benchmarks/prototypes.py` (run it to re-time them beside "
+             "tnlite; each checks its result against tnlite's first). Their timings are one-thread "
+             "runs on this shared machine: trust the ratios more than the milliseconds.\n")
     said = {}
     for r in rows:
         if r.status != "ok":
