@@ -120,8 +120,9 @@ NOT_MEASURED = [
     "TeNPy at max_bond = 64: `MPS.from_full` has no bond limit (only an absolute cutoff); "
     "truncating would be a separate compression step, i.e. other work.",
     "TeNPy for the Ising build and ground state: its models build MPOs, and its exact "
-    "diagonalisation (`ExactDiag`) diagonalises dense charge blocks (2^20 x 2^20 is out of "
-    "reach); its ground-state route is DMRG, other work than a sparse eigsh.",
+    "diagonalisation (`ExactDiag`) holds the Hamiltonian as dense charge blocks (`full_H`, used "
+    "by `sparse_diag` too; 2^15 x 2^15 per parity block at N = 16 is 8 GB, capped by its "
+    "max_size of 2e6 entries); its ground-state route is DMRG, other work than a sparse eigsh.",
     "Batched amplitudes in quimb and TeNPy: quimb's `MatrixProductState.amplitude` takes one "
     "configuration per call (timed on 100 and scaled, as the table says); no batched form of either "
     "was used; torch, written with tnlite's layout, is the batched peer.",
