@@ -276,8 +276,9 @@ def blas_floor(row, peak_flops, mem_bw):
 def format_table(rows, peak_flops=None, mem_bw=None):
     """A markdown table: op, size, each implementation's median [min..max], ratio, BLAS gap.
 
-    The ratio is tnlite's best median over the best peer's median. "x BLAS" is tnlite's
-    best median over the time the estimated flops / bytes need at the measured peak.
+    The ratio is tnlite's best median over the best peer's median, and the floor ratio is
+    tnlite's best median over the time the estimated flops / bytes need at the measured
+    peak; both stand on the row of tnlite's fastest implementation.
     """
     head = "| operation | size | implementation | median [min .. max] | tnlite / best peer | tnlite / hardware floor |"
     out = [head, "|---|---|---|---|---|---|"]
@@ -287,7 +288,7 @@ def format_table(rows, peak_flops=None, mem_bw=None):
             continue
         r = row.ratio()
         floor = blas_floor(row, peak_flops, mem_bw) if peak_flops and mem_bw else None
-        _, ours = row.tnlite_best()
+        best_name, ours = row.tnlite_best()
         first = True
         for name, t in row.timings.items():
             lo, hi = t.spread
@@ -296,7 +297,7 @@ def format_table(rows, peak_flops=None, mem_bw=None):
                 label += f" (x{t.scale:g} extrapolated)"
             cell = f"{fmt_time(t.median)} [{fmt_time(lo)} .. {fmt_time(hi)}]"
             ratio = gap = ""
-            if first:
+            if name == best_name or (best_name is None and first):  # on tnlite's fastest row
                 ratio = f"**{r:.2f}x**" if r is not None else "no peer"
                 if floor and ours is not None:
                     gap = f"{ours.median / floor:.1f}x (floor {fmt_time(floor)})"

@@ -230,6 +230,9 @@ def case_entropies(quick):
         )
     }
     notes = {"tnlite entanglement_entropy x cuts": "one tnlite.tensors.entanglement_entropy call per cut"}
+    if hasattr(tensors, "entropy_profile"):
+        impls["tnlite entropy_profile"] = lambda: tensors.entropy_profile(A)
+        notes["tnlite entropy_profile"] = "all cuts from two Gram matrices and partial traces"
     notes["(not timed)"] = ("tnlite MPS.from_dense(A).entropies() and quimb/TeNPy-style MPS paths cost a "
                             "full TT-SVD (see the dense -> MPS rows) plus a sweep: 4x the per-cut path here, "
                             "left out to keep make bench short; TeNPy's is kept as the MPS-path peer")

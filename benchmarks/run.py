@@ -3,8 +3,8 @@
 Usage: python benchmarks/run.py [--quick] [--only SUBSTRING] [--no-course] [--output PATH]
 
 Prints progress lines and one table; writes it with the machine facts (CPU, BLAS,
-threads, measured GEMM peak and copy bandwidth) to benchmarks/RESULTS.md (--quick writes
-benchmarks/_out/RESULTS-quick.md unless --output says otherwise). Every operation first
+threads, measured GEMM peak and copy bandwidth) to benchmarks/RESULTS.md (--quick, --only or
+--threads other than 1 write benchmarks/_out/RESULTS-partial.md unless --output says otherwise). Every operation first
 checks that all implementations agree within the stated tolerance; a mismatch is printed
 loudly and that operation is not timed.
 """
@@ -49,14 +49,12 @@ ADVICE = {
     "dense -> MPS (random)": _FROM_DENSE,
     "dense -> MPS (critical Ising)": _FROM_DENSE,
     "entropies at all cuts (dense)": (
-        "`tensors.entanglement_entropy` takes a full SVD of each cut's matricization; quimb's "
-        "entropy_subsys forms the reduced density matrix of the smaller side (one GEMM, M M^T) and "
-        "calls eigvalsh. Fix in `entanglement_entropy` (not in `schmidt_values`/`schmidt_rank`, "
-        "which need small singular values accurately): rho = M M^H on the smaller side, "
-        "`np.linalg.eigvalsh(rho)`, drop p <= 0 (entropies only lose p log p terms below 1e-16). "
-        "A prototype gave the same 19 entropies to 2e-15 in 0.20 s against 0.62 s (one thread, "
-        "N = 20): 3.2x. A dedicated `entropies_all_cuts(A)` sharing work between cuts (two Gram matrices "
-        "and partial traces) reached 0.10 s at N = 20 in PERF.md."
+        "`tensors.entropy_profile` (two Gram matrices and partial traces) is the fast path and "
+        "beats quimb. The per-cut `tensors.entanglement_entropy` still takes a full SVD of the "
+        "matricization on every call, ~3x slower than quimb's entropy_subsys cut for cut: route it "
+        "through the smaller side's Gram matrix and `np.linalg.eigvalsh` as well (keep the SVD in "
+        "`schmidt_values`/`schmidt_rank`, which need small singular values accurately); the "
+        "prototype gave the same 19 entropies to 2e-15 2.8-3.2x faster (one thread, N = 20)."
     ),
     "MPS overlap <a|b>": (
         "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) took "
@@ -166,7 +164,8 @@ def main(argv=None):
                         "torch's OpenMP pool in one process steal the 2 cores from each other: torch "
                         "timings then scatter over 10-400x their minimum")
     args = p.parse_args(argv)
-    out_path = args.output or os.path.join(HERE, "_out/RESULTS-quick.md" if args.quick else "RESULTS.md")
+    partial = args.quick or args.only or args.threads != 1
+    out_path = args.output or os.path.join(HERE, "_out/RESULTS-partial.md" if partial else "RESULTS.md")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     t_start = time.perf_counter()
     log = lambda s: print(s, flush=True)  # noqa: E731

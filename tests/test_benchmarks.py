@@ -184,3 +184,11 @@ def test_ising_reference_is_the_open_critical_chain():
 
     expected = -(kron(Z, Z, I2) + kron(I2, Z, Z)) - (kron(X, I2, I2) + kron(I2, X, I2) + kron(I2, I2, X))
     np.testing.assert_allclose(H, expected)
+
+
+def test_format_table_puts_the_ratios_on_tnlites_fastest_row():
+    row = Row("entropies", "N=20", {"tnlite slow": Timing([0.6]), "tnlite fast": Timing([0.15]),
+                                    "quimb": Timing([0.2])}, flops=1e9)
+    lines = harness.format_table([row], peak_flops=1e10, mem_bw=1e10).splitlines()
+    assert lines[2] == "| entropies | N=20 | tnlite slow | 600 ms [600 ms .. 600 ms] |  |  |"
+    assert lines[3] == "|  |  | tnlite fast | 150 ms [150 ms .. 150 ms] | **0.75x** | 1.5x (floor 100 ms) |"
