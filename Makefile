@@ -4,6 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8888
 
+# One BLAS thread per kernel: the course's matrices are small, and numpy's and scipy's
+# separate OpenBLAS pools fight over the cores (a 5 ms MPS truncation measured 100-350 ms
+# with two threads on 2 cores). Override on the command line for large experiments.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+
 .PHONY: lab test exercises bench clean help
 
 help:
