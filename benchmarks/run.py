@@ -32,12 +32,12 @@ from harness import fmt_time  # noqa: E402
 # that measures them so they are regenerated with every run.
 _FROM_DENSE = (
     "`MPS.from_dense` already splits wide cuts by eigh of the Gram matrix and tall ones by QR "
-    "(PERF.md's layout), which is why it beats quimb's and TeNPy's SVD paths and is 3-8x faster "
+    "(PERF.md's layout), which is why it beats quimb's and TeNPy's SVD paths and is 7-9x faster "
     "than quimb at max_bond = 64. What remains: (1) on the critical Ising state TeNPy is faster "
     "because its absolute cutoff 1e-16 shrinks the middle bonds, while tnlite's exact path keeps "
     "every direction, up to bond 1024. A prototype that drops Gram eigenvalues at the noise "
-    "level (s < s_max sqrt(m eps), which the Gram route cannot resolve anyway) took 18 ms "
-    "instead of 468 ms, with bond 17 and a reconstruction error of 1.2e-8: worth offering as "
+    "level (s < s_max sqrt(m eps), which the Gram route cannot resolve anyway) took 18-24 ms "
+    "instead of 470-500 ms, with bond 17 and a reconstruction error of 1.2e-8: worth offering as "
     "an opt-in, e.g. `cutoff='noise'`, not as the default, since the docstring promises that "
     "nothing is dropped. (2) Related correctness trap: a small `cutoff` (below ~1e-13) acts "
     "on eigenvalues that are rounding noise in the Gram route; route such calls to an SVD of "
@@ -57,14 +57,14 @@ ADVICE = {
         "prototype gave the same 19 entropies to 2e-15 2.8-3.2x faster (one thread, N = 20)."
     ),
     "MPS overlap <a|b>": (
-        "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) took "
-        "5.5 ms against 6.3 ms for the two tensordots (one thread), ~13%; the rest of the gap to "
+        "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) was "
+        "1.1-1.4x faster than the two tensordots over several runs (one thread); the rest of the gap to "
         "the floor is per-site Python and small-GEMM overhead (200 GEMMs of 64 x 128)."
     ),
     "MPS left-canonical QR sweep": (
         "Small gain available: `scipy.linalg.qr(mode='economic', overwrite_a=True, "
         "check_finite=False)`, no up-front copies of the cores and `R @ next.reshape(chi, -1)` "
-        "instead of tensordot: 20 ms against 22 ms (one thread), ~10%. LAPACK's QR of 128 x 64 "
+        "instead of tensordot: 5-10% faster over several runs (one thread). LAPACK's QR of 128 x 64 "
         "matrices is the floor-setter here."
     ),
     "MPS batched amplitudes": (
