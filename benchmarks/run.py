@@ -105,7 +105,8 @@ ADVICE = {
         "same H (H @ v equal) in 64 ms against 195 ms at N = 20 (3x), 3.1 ms against 4.3 ms at N = 16."
     ),
     "Ising ground state (eigsh)": (
-        "Same algorithm as quimb (scipy's eigsh); the floor counts only streaming H once per "
+        "Same algorithm as quimb (scipy's eigsh: quimb's SCIPY backend, slepc4py not installed); "
+        "the floor counts only streaming H once per "
         "matvec, not the Lanczos orthogonalisation. One fixable cost: `spins.ground_state` checks "
         "Hermiticity with `abs(H - H.conj().T).max()`, which builds the transpose and a difference "
         "of a 22M-entry matrix at N = 20: 0.7-2.6 s measured (one thread), 6-20% of the solve. A "
