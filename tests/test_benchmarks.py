@@ -192,3 +192,12 @@ def test_format_table_puts_the_ratios_on_tnlites_fastest_row():
     lines = harness.format_table([row], peak_flops=1e10, mem_bw=1e10).splitlines()
     assert lines[2] == "| entropies | N=20 | tnlite slow | 600 ms [600 ms .. 600 ms] |  |  |"
     assert lines[3] == "|  |  | tnlite fast | 150 ms [150 ms .. 150 ms] | **0.75x** | 1.5x (floor 100 ms) |"
+
+
+def test_panel_status_measures_the_median_against_100_ms():
+    import run
+
+    assert run.panel_status("ok", 0.055, 0.080) == "ok"
+    assert run.panel_status("ok", 0.109, 0.119) == "**over budget** (median)"
+    assert run.panel_status("ok", 0.060, 0.130) == "ok (median; one update over)"
+    assert run.panel_status("update failed: ValueError: x", 0.01, 0.01) == "update failed: ValueError: x"

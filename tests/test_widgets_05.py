@@ -45,6 +45,27 @@ def test_width_sliders_and_partition_drive_rank_bound_and_drawn_cut():
     assert heights == [panel.data["n_params_deep"], panel.data["n_params_shallow"]]
 
 
+def drawing(ax):
+    """Everything a reader sees on a diagram axes, in a comparable form."""
+    return (sorted((a.get_gid(), tuple(a.get_xdata()), tuple(a.get_ydata()), a.get_color(), a.get_linewidth())
+                   for a in ax.lines),
+            sorted((p.get_gid(), tuple(p.center), tuple(p.get_facecolor())) for p in ax.patches),
+            sorted((t.get_position(), t.get_text(), t.get_color()) for t in ax.texts),
+            ax.get_title())
+
+
+def test_panel_restyles_its_diagram_in_place_and_matches_a_fresh_drawing():
+    panel = build_convac_partition(N=8, M=2, widths=(2, 2, 2))
+    ax = panel.artists["ax_diagram"]
+    artists = {id(a) for a in [*ax.lines, *ax.patches, *ax.texts]}
+    panel.controls["r1"].value = 4
+    panel.controls["partition"].value = "interleaved, blocks of 1"
+    assert {id(a) for a in [*ax.lines, *ax.patches, *ax.texts]} == artists  # nothing created or lost
+    fresh = draw_convac(tl.ConvAC.random(8, 2, (2, 4, 2), rng=0), rows=(0, 2, 4, 6), show_cut=True)
+    assert drawing(ax) == drawing(fresh)
+    assert "widths (2, 4, 2)" in ax.get_title()
+
+
 def test_custom_partition_and_its_error_message():
     panel = build_convac_partition(N=8, M=3, widths=(2, 3, 2), partition="custom", custom="0")
     assert panel.data["rank"] == panel.data["bound"] == min(3, 2)

@@ -15,8 +15,3 @@ from .rac import draw_rac
 from .style import COLORS, _as_dims, new_axes, plain_log_axis
 from .tree import draw_mera, draw_tree
 
-# the functions keep the module name they had before the split into modules
-for _f in (new_axes, plain_log_axis, draw_tensor, draw_contraction, draw_chain, draw_matricization,
-           draw_tree, draw_mera, draw_convac, draw_rac):
-    _f.__module__ = __name__
-del _f

@@ -6,6 +6,8 @@ Lines and nodes are added without autoscaling, as a panel redraws ~50 of them.
 """
 from __future__ import annotations
 
+import weakref
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
@@ -65,14 +67,22 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
         raise TypeError(f"net must be a tnlite.ConvAC, got {type(net).__name__}")
     if net.grid is not None:
         raise ValueError("draw_convac draws 1D ConvACs; a 2D ConvAC (grid) is a quad-tree not drawn here")
-    N, L, r = net.N, net.L, net.widths
-    rows = None if rows is None else set(as_rows(rows, N))
+    rows = None if rows is None else set(as_rows(rows, net.N))
     if show_cut and rows is None:
         raise ValueError("show_cut needs rows: the inputs on side P")
     if as_tree and net.shallow:
         raise ValueError("as_tree draws a deep ConvAC; a shallow one is a CP decomposition (draw it with as_tree=False)")
     if as_tree and show_cut:
         raise ValueError("show_cut draws on the network view; the tree view merges the bonds a cut may use")
+    scene = _scene(net, rows, show_cut, as_tree)
+    ax = _blank(ax, scene["figsize"])
+    _draw_scene(ax, scene)
+    return ax
+
+
+def _scene(net, rows, show_cut, as_tree):
+    """What draw_convac draws, as plain data: lines, nodes, texts, title, limits."""
+    N, L, r = net.N, net.L, net.widths
     cut = net.min_cut(sorted(rows)) if show_cut else None
     hot = set() if cut is None else {frozenset((u, v)) for u, v, _ in cut.edges}
     edges, legs = net.tensor_network(None if rows is None else sorted(rows))
@@ -107,36 +117,37 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
             return ("delta",) + node[1:] if node[0] == "W" and node[1] >= 1 else node
 
         edges = [(rep(u), rep(v), d) for u, v, d in edges if rep(u) != rep(v)]
-    ax = _blank(ax, (min(max(4.0, 0.8 * N + 1.5), 14.0), 1.2 + 0.9 * (2 * L + 2 if not net.shallow else 4)))
     small = 0.24
+    # lines: (xs, ys, gid, color, linewidth); nodes: (xy, label, radius, facecolor, gid, edgecolor);
+    # texts: (x, y, text, ha, va, color)
+    lines, nodes, texts = [], [], []
     for u, v, d in edges:
         on_cut = frozenset((u, v)) in hot
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        _fast_line(ax, [x0, x1], [y0, y1], "bond", color=COLORS["cut"] if on_cut else "black",
-                   linewidth=3.5 if on_cut else 1.6)
+        color = COLORS["cut"] if on_cut else "black"
+        lines.append(([x0, x1], [y0, y1], "bond", color, 3.5 if on_cut else 1.6))
         if N <= 16:
-            ax.text(0.5 * (x0 + x1) + 0.08, 0.5 * (y0 + y1), str(d), ha="left", va="center", fontsize=8,
-                    color=COLORS["cut"] if on_cut else "black", gid="bond_label", zorder=5, in_layout=False)
+            texts.append((0.5 * (x0 + x1) + 0.08, 0.5 * (y0 + y1), str(d), "left", "center", color, "bond_label"))
     for node, xy in pos.items():
         kind = node[0]
         if as_tree and (kind == "out" or (kind == "W" and node[1] >= 1)):
             continue  # merged into the delta below it
         if kind == "delta" and not as_tree:
-            _fast_node(ax, xy, None, 0.1, color=COLORS["delta"], gid="delta", edgecolor="none")
+            nodes.append((xy, None, 0.1, COLORS["delta"], "delta", "none"))
         elif kind == "delta":
-            _fast_node(ax, xy, f"{node[1]},{node[2]}" if N <= 8 else None, small + 0.06)
+            nodes.append((xy, f"{node[1]},{node[2]}" if N <= 8 else None, small + 0.06, COLORS["node"], "node",
+                          "black"))
         else:
             label = "out" if kind == "out" else (f"$W^{{{node[1]}}}$" if N <= 16 else None)
-            _fast_node(ax, xy, label, small)
+            nodes.append((xy, label, small, COLORS["node"], "node", "black"))
     for j, (node, _) in enumerate(legs):
         on_cut = frozenset((("leg", j), node)) in hot
-        _fast_line(ax, [x_site[j]] * 2, [1.0 - small, 0.25], "leg", color=COLORS["cut"] if on_cut else "black",
-                   linewidth=3.5 if on_cut else 1.6)
+        lines.append(([x_site[j]] * 2, [1.0 - small, 0.25], "leg", COLORS["cut"] if on_cut else "black",
+                      3.5 if on_cut else 1.6))
         side = None if rows is None else (COLORS["side_P"] if j in rows else COLORS["side_Q"])
-        _fast_node(ax, (x_site[j], 0.15), None, 0.1, color=side or "white", gid="particle")
+        nodes.append(((x_site[j], 0.15), None, 0.1, side or "white", "particle", "black"))
         if N <= 32:
-            ax.text(x_site[j], -0.05, str(j), ha="center", va="top", fontsize=8, color=side or "black",
-                    in_layout=False)
+            texts.append((x_site[j], -0.05, str(j), "center", "top", side or "black", "site_label"))
     kind = "shallow ConvAC (CP)" if net.shallow else "deep ConvAC"
     title = f"{kind} as a tree TN" if as_tree else f"{kind}: N={N}, M={net.M}, widths {r}"
     if cut is not None:
@@ -145,7 +156,49 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
             counts[e[2]] = counts.get(e[2], 0) + 1
         dims = " x ".join(f"{d}^{k}" if k > 1 else str(d) for d, k in counts.items())
         title += f"\nmin cut: {dims} -> rank <= {cut.rank_bound}"
-    ax.set_title(title, fontsize=10)
     top = max(y for _, y in pos.values())
-    _fit(ax, [(-0.4, top + 0.3), (x_site[-1] + 0.4, -0.35)], margin=0.25)
+    figsize = (min(max(4.0, 0.8 * N + 1.5), 14.0), 1.2 + 0.9 * (2 * L + 2 if not net.shallow else 4))
+    # the geometry: equal for two scenes iff one can be restyled into the other
+    layout = (tuple((tuple(l[0]), tuple(l[1])) for l in lines), tuple((n[0], n[1], n[2]) for n in nodes),
+              tuple((t[0], t[1]) for t in texts))
+    return {"lines": lines, "nodes": nodes, "texts": texts, "title": title, "layout": layout, "figsize": figsize,
+            "limits": [(-0.4, top + 0.3), (x_site[-1] + 0.4, -0.35)]}
+
+
+# ax -> (layout, line artists, node circles, text artists) of the last scene drawn on it
+_DRAWN = weakref.WeakKeyDictionary()
+
+
+def _draw_scene(ax, scene):
+    line_artists = [_fast_line(ax, xs, ys, gid, color=c, linewidth=lw) for xs, ys, gid, c, lw in scene["lines"]]
+    circles = [_fast_node(ax, xy, label, radius, color=fc, gid=gid, edgecolor=ec)
+               for xy, label, radius, fc, gid, ec in scene["nodes"]]
+    text_artists = [ax.text(x, y, t, ha=ha, va=va, fontsize=8, color=c, gid=gid, zorder=5, in_layout=False)
+                    for x, y, t, ha, va, c, gid in scene["texts"]]
+    ax.set_title(scene["title"], fontsize=10)
+    _fit(ax, scene["limits"], margin=0.25)
+    _DRAWN[ax] = (scene["layout"], line_artists, circles, text_artists)
+
+
+def _redraw_convac(ax, net, rows, show_cut=True):
+    """Redraw `net` on an `ax` that holds a draw_convac drawing: in place when the geometry
+    is the same (only colours, widths, labels and the title change; a panel update then
+    creates no artists), else cleared and drawn afresh."""
+    scene = _scene(net, set(as_rows(rows, net.N)), show_cut, False)
+    last = _DRAWN.get(ax)
+    if last is None or last[0] != scene["layout"]:
+        for artist in [*ax.patches, *ax.lines, *ax.texts, *ax.artists]:
+            artist.remove()
+        _draw_scene(_blank(ax, scene["figsize"]), scene)
+        return ax
+    _, line_artists, circles, text_artists = last
+    for artist, (_, _, _, color, lw) in zip(line_artists, scene["lines"]):
+        artist.set_color(color)
+        artist.set_linewidth(lw)
+    for circle, (_, _, _, fc, _, _) in zip(circles, scene["nodes"]):
+        circle.set_facecolor(fc)
+    for artist, (_, _, t, _, _, color, _) in zip(text_artists, scene["texts"]):
+        artist.set_text(t)
+        artist.set_color(color)
+    ax.set_title(scene["title"], fontsize=10)
     return ax

@@ -18,9 +18,3 @@ from .rac import build_rac_entropy
 from .states import build_two_qubit
 from .tree import build_tree_partition, tree_partitions
 
-# the functions keep the module name they had before the split: benchmarks/course.py finds
-# the builders by `f.__module__ == "tnlite.widgets"`
-for _f in (build_two_qubit, build_matricization, build_entanglement_profile, build_mps_truncation,
-           tree_partitions, build_tree_partition, build_convac_partition, build_rac_entropy):
-    _f.__module__ = __name__
-del _f

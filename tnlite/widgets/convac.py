@@ -14,6 +14,7 @@ from .. import diagrams as _diagrams
 from .._validate import as_int as _as_int, as_power_of_two as _as_power_of_two, as_rng as _as_rng
 from .._validate import as_rows as _as_rows, guard_dense as _guard_dense
 from ..convac import ConvAC
+from ..diagrams.convac import _redraw_convac
 from ..tensors import PRIME, rank_mod_p
 from .panel import Panel
 
@@ -133,9 +134,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         panel.data = {"widths": widths, "rows": tuple(rows), "rank": rank, "bound": cut.rank_bound,
                       "max_rank": max_rank, "cut_edges": cut.edges, "n_params_deep": n_deep,
                       "n_params_shallow": n_shallow}
-        for artist in [*ax_d.patches, *ax_d.lines, *ax_d.texts]:
-            artist.remove()
-        _diagrams.draw_convac(net, rows=rows, show_cut=True, ax=ax_d)
+        _redraw_convac(ax_d, net, rows)  # restyles the drawing in place: no new artists
         for bar, h in zip(rank_bars, (_np.log2(rank) if rank else 0.0, cut.log_bound)):
             bar.set_height(h)
         max_line.set_ydata([_np.log2(max_rank)] * 2)
