@@ -43,12 +43,23 @@ def test_entropy_is_at_most_log2_of_the_smaller_side(case):
     M = tl.matricize(A, rows)
     S = tl.entanglement_entropy(A, rows)
     assert -1e-12 <= S <= math.log2(min(M.shape)) + 1e-9
-    # independent route: eigenvalues of the reduced density matrix of the normalised state
-    psi = M / np.linalg.norm(M)
-    rho = psi @ psi.conj().T
-    p = np.clip(np.linalg.eigvalsh(rho), 0, None)
+    # independent route: squared singular values of the normalised matricization (an SVD;
+    # the function itself diagonalises a Gram matrix)
+    p = np.linalg.svd(M / np.linalg.norm(M), compute_uv=False) ** 2
     p = p[p > 1e-15]
     assert S == pytest.approx(float(-(p * np.log2(p)).sum()), abs=1e-9)
+
+
+def test_entropy_with_schmidt_values_spread_over_many_decades():
+    rng = np.random.default_rng(3)
+    s = np.array([1.0, 0.3, 1e-3, 1e-6, 1e-9, 0.0])
+    U = np.linalg.qr(rng.standard_normal((8, 6)) + 1j * rng.standard_normal((8, 6)))[0]
+    V = np.linalg.qr(rng.standard_normal((16, 6)))[0]
+    A = ((U * s) @ V.T).reshape(2, 2, 2, 2, 2, 2, 2)  # Schmidt values s on (0, 1, 2 | 3, 4, 5, 6)
+    p = s[s > 0] ** 2 / (s**2).sum()
+    exact = float(-(p * np.log2(p)).sum())
+    assert tl.entanglement_entropy(A, [0, 1, 2]) == pytest.approx(exact, rel=1e-12)
+    assert tl.entanglement_entropy(A, [3, 4, 5, 6]) == pytest.approx(exact, rel=1e-12)
 
 
 @given(tensors_and_rows(max_axes=6))
