@@ -6,6 +6,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, strategies as st
 
+from tnlite import spins
 from tnlite.spins import ground_state, heisenberg_hamiltonian, tfim_hamiltonian
 
 I2 = np.eye(2)
@@ -54,6 +55,44 @@ def test_xxz_matches_kron_reference(N, Jz, periodic):
     H = heisenberg_hamiltonian(N, Jz=Jz, periodic=periodic)
     assert sp.isspmatrix_csr(H)
     np.testing.assert_allclose(H.toarray(), xxz_reference(N, Jz, periodic), atol=1e-14)
+
+
+CHAINS = [(N, periodic) for N in range(2, 7) for periodic in (False, True) if N >= 3 or not periodic]
+
+
+@pytest.mark.parametrize("N, periodic", CHAINS)
+@pytest.mark.parametrize("J, h", [(1.0, 1.0), (-0.7, 0.3), (1.3, 0.0), (0.0, -0.8), (0.0, 0.0), (2.0, -1.5)])
+def test_tfim_matches_kron_reference_listed_cases(N, J, h, periodic):
+    # the hypothesis test above need not hit h = 0 or J = 0; these are listed explicitly
+    H = tfim_hamiltonian(N, J=J, h=h, periodic=periodic)
+    ref = tfim_reference(N, J, h, periodic)
+    assert sp.isspmatrix_csr(H) and H.shape == (2**N, 2**N) and H.dtype == np.float64
+    np.testing.assert_allclose(H.toarray(), ref, rtol=0, atol=1e-14)
+    if J == 0 or h == 0:  # no stored zeros: exactly the nonzeros of the reference
+        assert H.nnz == np.count_nonzero(ref)
+    else:  # the diagonal (zeros included) and one flip per site, in every row
+        assert H.nnz == 2**N * (N + 1)
+
+
+@pytest.mark.parametrize("N, periodic", CHAINS)
+@pytest.mark.parametrize("Jz", [1.0, 0.0, -0.6])
+def test_xxz_matches_kron_reference_listed_cases(N, Jz, periodic):
+    H = heisenberg_hamiltonian(N, Jz=Jz, periodic=periodic)
+    ref = xxz_reference(N, Jz, periodic)
+    np.testing.assert_allclose(H.toarray(), ref, rtol=0, atol=1e-14)
+    assert H.nnz == np.count_nonzero(ref)  # parallel-spin swaps and zero diagonals are not stored
+
+
+def test_popcount_fallback_for_old_numpy(monkeypatch):
+    # the byte-table popcount used when numpy < 2.0 has no bitwise_count, against int.bit_count
+    v = np.concatenate([np.arange(4096), np.random.default_rng(0).integers(0, 2**31, 4096)]).astype(np.int32)
+    np.testing.assert_array_equal(spins._popcount_bytes(v), [int(a).bit_count() for a in v])
+    monkeypatch.setattr(spins, "_popcount", spins._popcount_bytes)
+    for periodic in (False, True):
+        np.testing.assert_allclose(tfim_hamiltonian(5, J=0.9, h=0.4, periodic=periodic).toarray(),
+                                   tfim_reference(5, 0.9, 0.4, periodic), rtol=0, atol=1e-14)
+        np.testing.assert_allclose(heisenberg_hamiltonian(5, Jz=0.6, periodic=periodic).toarray(),
+                                   xxz_reference(5, 0.6, periodic), rtol=0, atol=1e-14)
 
 
 def test_site_zero_is_most_significant_bit():
@@ -113,6 +152,68 @@ def test_ground_state_accepts_dense_and_complex_hermitian():
     v = psi.reshape(-1)
     np.testing.assert_allclose(Hc @ v, E0 * v, atol=1e-12)
     assert abs(E0 - np.linalg.eigvalsh(Hc)[0]) < 1e-12
+
+
+def _random_sparse(n, per_row, rng, dtype=float):
+    """A random non-symmetric sparse matrix with about per_row entries in each row."""
+    rows = np.repeat(np.arange(n), per_row)
+    cols = rng.integers(0, n, n * per_row)
+    vals = rng.standard_normal(n * per_row).astype(dtype)
+    if np.iscomplexobj(vals):
+        vals = vals + 1j * rng.standard_normal(n * per_row)
+    return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+
+
+@pytest.mark.parametrize("N", [4, 6, 8])  # dense path and eigsh path
+def test_ground_state_refuses_slightly_non_hermitian(N):
+    rng = np.random.default_rng(7)
+    H = tfim_hamiltonian(N, J=1.0, h=0.9)
+    P = _random_sparse(2**N, 3, rng)
+    assert abs(P - P.T).max() > 0.1  # independent check that the perturbation is not symmetric
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        ground_state(H + 1e-6 * P)
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        ground_state((H + 1e-6 * P).toarray())
+    # complex symmetric but not Hermitian: only the imaginary part breaks H = H^dagger
+    S = P + P.T
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        ground_state(H + 1e-6j * S)
+    with pytest.raises(ValueError, match="H must be Hermitian"):  # relative: the scale of H does not matter
+        ground_state(1e-9 * (H + 1e-6 * P))
+
+
+def test_ground_state_refuses_obviously_non_hermitian():
+    H = tfim_hamiltonian(7, J=1.0, h=0.5)
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        ground_state(sp.triu(H, format="csr"))
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        ground_state(1j * H)  # anti-Hermitian
+    with pytest.raises(ValueError, match="H must be Hermitian"):
+        ground_state(_random_sparse(2**7, 4, np.random.default_rng(3), complex))
+
+
+@pytest.mark.parametrize("N", [3, 7])  # dense path and eigsh path
+def test_ground_state_accepts_complex_hermitian_sparse(N):
+    rng = np.random.default_rng(11)
+    A = _random_sparse(2**N, 3, rng, complex)
+    H = sp.csr_matrix(tfim_hamiltonian(N, J=1.0, h=0.7) + 0.2 * (A + A.conj().T)) * 1e6  # large scale too
+    dense = H.toarray()
+    assert np.abs(dense.imag).max() > 1e4 and np.abs(dense - dense.conj().T).max() == 0
+    E0, psi = ground_state(H)
+    v = psi.reshape(-1)
+    assert abs(E0 - np.linalg.eigvalsh(dense)[0]) < 1e-9 * np.abs(dense).max()
+    np.testing.assert_allclose(dense @ v, E0 * v, atol=1e-8 * np.abs(dense).max())
+
+
+def test_ground_state_accepts_hermitian_up_to_rounding():
+    # V diag(w) V^dagger in floating point is Hermitian only up to rounding: must not be refused
+    rng = np.random.default_rng(5)
+    V = np.linalg.qr(rng.standard_normal((64, 64)) + 1j * rng.standard_normal((64, 64)))[0]
+    w = np.sort(rng.uniform(-3, 3, 64))
+    H = (V * w) @ V.conj().T
+    assert np.abs(H - H.conj().T).max() > 0  # not exactly Hermitian
+    E0, psi = ground_state(H)
+    assert abs(E0 - w[0]) < 1e-12
 
 
 def test_bad_input():
