@@ -247,3 +247,17 @@ def test_bad_input():
         ground_state(np.triu(np.ones((4, 4))))
     with pytest.raises(TypeError, match="H must hold numbers"):
         ground_state([["a"] * 4] * 4)
+
+
+def test_ground_state_tol_trades_iterations_for_accuracy_within_its_promise():
+    H = spins.tfim_hamiltonian(9, J=1.0, h=1.0)
+    exact = np.linalg.eigvalsh(H.toarray())[0]  # dense, independent of eigsh
+    E_default, psi_default = spins.ground_state(H)
+    E_loose, psi_loose = spins.ground_state(H, tol=1e-10)
+    assert E_default == pytest.approx(exact, rel=1e-13)
+    assert E_loose == pytest.approx(exact, rel=1e-12)
+    assert abs(np.vdot(psi_default, psi_loose)) == pytest.approx(1.0, abs=1e-10)
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        spins.ground_state(H, tol=-1e-3)
+    with pytest.raises(TypeError, match="tol must be a finite real number"):
+        spins.ground_state(H, tol="small")
