@@ -49,12 +49,12 @@ ADVICE = {
     "dense -> MPS (random)": _FROM_DENSE,
     "dense -> MPS (critical Ising)": _FROM_DENSE,
     "entropies at all cuts (dense)": (
-        "`tensors.entropy_profile` (two Gram matrices and partial traces) is the fast path and "
-        "beats quimb. The per-cut `tensors.entanglement_entropy` still takes a full SVD of the "
-        "matricization on every call, ~3x slower than quimb's entropy_subsys cut for cut: route it "
-        "through the smaller side's Gram matrix and `np.linalg.eigvalsh` as well (keep the SVD in "
-        "`schmidt_values`/`schmidt_rank`, which need small singular values accurately); the "
-        "prototype gave the same 19 entropies to 2e-15 2.8-3.2x faster (one thread, N = 20)."
+        "`tensors.entropy_profile` (two Gram matrices and partial traces) is the fast path: its "
+        "cost is one GEMM of the state with itself (the floor counts exactly that) plus small "
+        "eigvalsh. The per-cut `tensors.entanglement_entropy` diagonalises the smaller side's Gram "
+        "matrix too (eigvalsh, ~3x faster than the SVD it used before), so the per-cut row redoes "
+        "that GEMM 19 times; `schmidt_values`/`schmidt_rank` keep the SVD, which resolves small "
+        "singular values."
     ),
     "MPS overlap <a|b>": (
         "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) was "
@@ -74,13 +74,11 @@ ADVICE = {
         "(one GEMM per value, no wasted half) 64 ms (2.4x). Both keep the result to 1e-12."
     ),
     "deep ConvAC forward": (
-        "One change gives 1.6x: `ConvAC._from_first` multiplies by `W.transpose(0, 2, 1)`, a "
-        "non-contiguous view, and numpy's stacked matmul is much slower on it. Transposing each "
-        "layer once per `score` call (`np.ascontiguousarray(W.transpose(0, 2, 1))`, 128 x 16 x 16 "
-        "numbers, or once at construction) took the same forward pass from 133 ms to 82 ms "
-        "(one thread, N = 256, B = 10,000, same scores to 1e-12). Pooling in place into the even "
-        "half (`np.multiply(V[0::2], V[1::2], out=V[0::2])`) saves a little more; chunk size "
-        "256-512 is right. float32 would roughly halve the rest (the torch float32 row)."
+        "`ConvAC.score` transposes each layer once per call to a contiguous (n, in, out) array "
+        "(numpy's stacked matmul was ~1.6x slower on the transposed view) and pools in place; "
+        "batch chunks of 512 keep the (n, b, r) temporaries in cache. What is left is numpy's "
+        "per-position small GEMMs (16 x 16 weights): float32 would roughly halve it (the torch "
+        "float32 row), a compiled kernel more."
     ),
     "RAC forward (depth 1)": (
         "`RAC.score` already runs batch chunks with a position-major copy per chunk. It is about "
@@ -96,22 +94,22 @@ ADVICE = {
         "dynamic programme (PERF.md: 0.19 ms) would be faster still."
     ),
     "Ising H build (sparse)": (
-        "Already row-major with int32 indices and no sort, 10-20x faster than quimb. What is left "
-        "in `spins.tfim_hamiltonian`: N strided column writes `np.bitwise_xor(x, mask, "
-        "out=cols[:, 1 + i])` and one pass over 2^N entries per bond for the diagonal. A prototype "
-        "writing all flips in one broadcast `np.bitwise_xor(x[:, None], masks, out=cols[:, 1:])` "
-        "and the diagonal of the open chain in one pass, -J ((N - 1) - 2 popcount((x ^ (x >> 1)) & "
-        "(2^(N-1) - 1))) with `np.bitwise_count` (numpy >= 2.0; periodic: one more bit), built the "
-        "same H (H @ v equal) in 64 ms against 195 ms at N = 20 (3x), 3.1 ms against 4.3 ms at N = 16."
+        "`spins.tfim_hamiltonian` writes all N spin flips in one broadcast XOR and the Z Z diagonal "
+        "as one popcount (`np.bitwise_count`) of x XOR (x shifted by a site): 3x faster at N = 20 "
+        "than the per-site loop it replaced, bit-identical. What remains is writing 2^N (N + 1) "
+        "column indices and values and scipy's CSR constructor checks; the floor counts only the "
+        "bytes of the finished matrix."
     ),
     "Ising ground state (eigsh)": (
-        "Same algorithm as quimb (scipy's eigsh: quimb's SCIPY backend, slepc4py not installed); "
-        "the floor counts only streaming H once per "
-        "matvec, not the Lanczos orthogonalisation. One fixable cost: `spins.ground_state` checks "
-        "Hermiticity with `abs(H - H.conj().T).max()`, which builds the transpose and a difference "
-        "of a 22M-entry matrix at N = 20: 0.7-2.6 s measured (one thread), 6-20% of the solve. A "
-        "randomised check, |vdot(u, H v) - vdot(H^H u, v)| for two random vectors, took 0.14 s "
-        "(difference 1.5e-11 for this H); or skip the check for matrices tnlite built itself."
+        "Same algorithm as quimb (scipy's eigsh: quimb's SCIPY backend, slepc4py not installed), "
+        "run here with the same tol (1e-10) and start vector. The floor counts only streaming H "
+        "once per matvec; ARPACK's reorthogonalisation against up to 20 Lanczos vectors costs "
+        "about as much again (at N = 18: 151 matvecs of 5 ms in a 2.1 s solve). The Hermiticity "
+        "check is now two matvecs (u^H (H - H^H) v for fixed random u, v) instead of building "
+        "H - H^H (0.4-2.6 s at N = 20 before, 0.09 s now). The matrix-free `spins.tfim_operator` "
+        "applies H 1.5x faster than the CSR matrix (3.1 against 4.6 ms at N = 18, one thread) in "
+        "1/30 of the memory, but the solve is only ~5% faster with it (1.41 against 1.49 s): "
+        "the Lanczos work dominates."
     ),
 }
 

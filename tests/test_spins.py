@@ -261,3 +261,33 @@ def test_ground_state_tol_trades_iterations_for_accuracy_within_its_promise():
         spins.ground_state(H, tol=-1e-3)
     with pytest.raises(TypeError, match="tol must be a finite real number"):
         spins.ground_state(H, tol="small")
+
+
+@pytest.mark.parametrize("N,J,h,periodic", [(2, 1.0, 1.0, False), (5, 1.0, 0.7, False), (6, -0.5, 2.0, True),
+                                            (4, 0.0, 1.0, True), (5, 1.3, 0.0, False)])
+def test_tfim_operator_applies_the_kron_hamiltonian(N, J, h, periodic):
+    H = tfim_reference(N, J, h, periodic)  # the slow, obvious construction
+    op = spins.tfim_operator(N, J=J, h=h, periodic=periodic)
+    V = np.random.default_rng(N).standard_normal((2**N, 3))
+    for v in V.T:
+        np.testing.assert_allclose(op @ v, H @ v, atol=1e-12)
+    np.testing.assert_allclose(op @ (1j * V[:, 0]), H @ (1j * V[:, 0]), atol=1e-12)
+    np.testing.assert_allclose(op.matmat(V), H @ V, atol=1e-12)
+
+
+@pytest.mark.parametrize("N", [5, 8])
+def test_ground_state_of_the_operator_equals_that_of_the_matrix(N):
+    E_op, psi_op = ground_state(spins.tfim_operator(N, J=1.0, h=0.8))
+    E_csr, psi_csr = ground_state(tfim_hamiltonian(N, J=1.0, h=0.8))
+    assert E_op == pytest.approx(np.linalg.eigvalsh(tfim_reference(N, 1.0, 0.8, False))[0], rel=1e-12)
+    assert E_op == pytest.approx(E_csr, rel=1e-12)
+    assert abs(np.vdot(psi_op, psi_csr)) == pytest.approx(1.0, abs=1e-10)
+
+
+def test_tfim_operator_rejects_bad_input_like_the_matrix():
+    with pytest.raises(ValueError, match="N must be >= 2"):
+        spins.tfim_operator(1)
+    with pytest.raises(TypeError, match="h must be a finite real number"):
+        spins.tfim_operator(4, h="x")
+    with pytest.raises(ValueError, match="periodic chain needs N >= 3"):
+        spins.tfim_operator(2, periodic=True)
