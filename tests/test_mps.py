@@ -175,6 +175,87 @@ def test_amplitudes_match_dense_entries_batched():
     assert m.amplitudes(np.zeros((0, 4), dtype=int)).shape == (0,)
 
 
+@pytest.mark.parametrize("B", [1, 2047, 2048, 2049, 5000])
+def test_amplitudes_on_chunk_boundaries_match_dense(B):
+    # small cores (left * right * (d - 1) < 512) take the select path, the others one
+    # product per physical value: each MPS below has both kinds
+    rng = np.random.default_rng(15)
+    real = MPS.random(8, 2, 32, rng=rng)
+    cplx = MPS([rng.standard_normal(s) + 1j * rng.standard_normal(s)
+                for s in [(1, 3, 16), (16, 3, 16), (16, 3, 16), (16, 3, 1)]])
+    mixed = MPS([rng.standard_normal(s) for s in [(1, 4, 4), (4, 1, 4), (4, 8, 32), (32, 2, 3), (3, 3, 1)]])
+    for m in [real, cplx, mixed]:
+        configs = rng.integers(0, m.phys_dims, size=(B, m.N))
+        dense = dense_by_einsum(m.cores)
+        amps = m.amplitudes(configs)
+        assert amps.shape == (B,) and amps.dtype == dense.dtype
+        np.testing.assert_allclose(amps, dense[tuple(configs.T)], rtol=1e-12, atol=1e-12 * np.abs(dense).max())
+
+
+def test_canonicalize_sweeps_leave_self_alone_and_keep_the_state():
+    rng = np.random.default_rng(16)
+    shapes = [(1, 2, 1), (1, 3, 4), (4, 2, 8), (8, 2, 3), (3, 2, 1)]
+    cores = [rng.standard_normal(s) + 1j * rng.standard_normal(s) for s in shapes]
+    m = MPS(cores)
+    before = [c.copy() for c in m.cores]
+    dense = dense_by_einsum(before)
+    for center in range(m.N):
+        c = m.canonicalize(center)
+        np.testing.assert_allclose(dense_by_einsum(c.cores), dense, atol=1e-12 * np.abs(dense).max())
+        for t, A in enumerate(c.cores):
+            left, d, right = A.shape
+            if t < center:
+                M = A.reshape(left * d, right)
+                np.testing.assert_allclose(M.conj().T @ M, np.eye(right), atol=1e-12)
+            elif t > center:
+                M = A.reshape(left, d * right)
+                np.testing.assert_allclose(M @ M.conj().T, np.eye(left), atol=1e-12)
+        assert all(A is not B for A in c.cores for B in m.cores)
+    for A, B in zip(m.cores, before):
+        np.testing.assert_array_equal(A, B)  # the sweeps never wrote into self's cores
+    one = MPS([np.array([[[3.0], [4.0]]])])
+    np.testing.assert_array_equal(one.canonicalize(0).cores[0], one.cores[0])
+
+
+def schmidt_built_state(rng, dims_left, dims_right, s):
+    """psi = sum_k s_k u_k (x) v_k with Haar orthonormal u_k, v_k: known Schmidt values s."""
+    def isometry(n, k):
+        X = rng.standard_normal((n, k)) + 1j * rng.standard_normal((n, k))
+        return np.linalg.qr(X)[0]
+    U, V = isometry(int(np.prod(dims_left)), len(s)), isometry(int(np.prod(dims_right)), len(s))
+    terms = [s[k] * np.outer(U[:, k], V[:, k]) for k in range(len(s))]
+    return [t.reshape(dims_left + dims_right) for t in terms]
+
+
+def test_tiny_cutoff_is_honoured_below_the_gram_noise():
+    # cutoff is on the squared scale: 1e-20 keeps s = 1e-9 (s**2 = 1e-18) and drops
+    # s = 1e-12 (1e-24). Both are below the Gram route's noise (~1e-16 s_max**2).
+    rng = np.random.default_rng(17)
+    big, mid, small = schmidt_built_state(rng, (16,), (16,), [1.0, 1e-9, 1e-12])
+    psi = big + mid + small
+    m = MPS.from_dense(psi, cutoff=1e-20)
+    assert m.bond_dims == (2,)
+    np.testing.assert_allclose(m.to_dense(), big + mid, rtol=0, atol=1e-15)  # |small| ~ 1e-13 per entry
+    assert m.discarded_weight == pytest.approx(1e-24 / np.vdot(psi, psi).real, rel=1e-6)
+    assert MPS.from_dense(psi, cutoff=1e-16).bond_dims == (1,)  # now s = 1e-9 goes too
+    # the same on a chain, the Schmidt decomposition at the middle cut of 8 qubits
+    big, mid, small = schmidt_built_state(rng, (2,) * 4, (2,) * 4, [1.0, 1e-9, 1e-12])
+    psi = big + mid + small
+    m = MPS.from_dense(psi, cutoff=1e-20)
+    assert m.bond_dims[3] == 2
+    err = np.linalg.norm(m.to_dense() - psi)
+    assert 0.99e-12 < err < 1e-10  # rank 2 at the middle: s = 1e-12 dropped, s = 1e-9 kept
+    assert m.discarded_weight == pytest.approx(1e-24, rel=1e-3)
+    assert err**2 == pytest.approx(m.discarded_weight * np.vdot(psi, psi).real, rel=1e-2)  # err to ~1e-15
+
+
+def test_from_dense_refuses_non_finite_entries():
+    psi = np.ones((2, 2, 2))
+    psi[0, 1, 0] = np.nan
+    with pytest.raises(ValueError, match="psi has nan or inf entries"):
+        MPS.from_dense(psi)
+
+
 def test_overlap_and_norm_match_vdot():
     rng = np.random.default_rng(12)
     a = MPS.from_dense(random_tensor(rng, (2,) * 6, complex_=True))
