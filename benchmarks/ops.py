@@ -163,16 +163,20 @@ def case_from_dense(state_name, max_bond, quick):
     psi = random_state(N, rng) if state_name == "random" else ising_ground_state(N)
     tensor = psi.reshape((2,) * N)
     impls = {"tnlite MPS.from_dense": lambda: mps_mod.MPS.from_dense(tensor, max_bond=max_bond)}
-    notes = {"tnlite MPS.from_dense": "SVD at every cut (Schmidt values kept)"}
+    notes = {"tnlite MPS.from_dense": ("exact: QR at the near-square cuts, eigh of the Gram matrix at the wide "
+                                       "ones; max_bond: Gram + eigh, or QR + SVD of R, keeping the leading "
+                                       "singular directions")}
+    if max_bond is None:  # TeNPy's from_full drops s < 1e-16 (absolute, psi normalised): the same in tnlite
+        impls["tnlite MPS.from_dense(cutoff=1e-32)"] = lambda: mps_mod.MPS.from_dense(tensor, cutoff=1e-32)
+        notes["tnlite MPS.from_dense(cutoff=1e-32)"] = ("drops s^2 < 1e-32 ||psi||^2, i.e. s < 1e-16 for this "
+                                                        "normalised state: TeNPy's default cutoff, the same "
+                                                        "truncation (an SVD at the wide cuts)")
     qtn = peer("quimb.tensor")
     if qtn is not None:
         if max_bond is None:
             impls["quimb from_dense"] = lambda: qtn.MatrixProductState.from_dense(psi, dims=2, cutoff=0.0)
             notes["quimb from_dense"] = ("cutoff=0.0: QR sweep, no Schmidt values (its default cutoff 1e-10 "
                                          "truncates the Ising state to bond 10, error 1e-6)")
-            impls["quimb from_dense (SVD)"] = lambda: qtn.MatrixProductState.from_dense(
-                psi, dims=2, cutoff=0.0, method="svd")
-            notes["quimb from_dense (SVD)"] = "cutoff=0.0, method='svd': the same work as tnlite"
         else:
             impls["quimb from_dense"] = lambda: qtn.MatrixProductState.from_dense(
                 psi, dims=2, max_bond=max_bond, cutoff=0.0)

@@ -31,19 +31,19 @@ from harness import fmt_time  # noqa: E402
 # Written from the measurements (see the final section of RESULTS.md); kept beside the code
 # that measures them so they are regenerated with every run.
 _FROM_DENSE = (
-    "`MPS.from_dense` already splits wide cuts by eigh of the Gram matrix and tall ones by QR "
-    "(PERF.md's layout), which is why it beats quimb's and TeNPy's SVD paths and is 7-9x faster "
-    "than quimb at max_bond = 64. What remains: (1) on the critical Ising state TeNPy is faster "
-    "because its absolute cutoff 1e-16 shrinks the middle bonds, while tnlite's exact path keeps "
-    "every direction, up to bond 1024. A prototype that drops Gram eigenvalues at the noise "
-    "level (s < s_max sqrt(m eps), which the Gram route cannot resolve anyway) took 18-24 ms "
-    "instead of 470-500 ms, with bond 17 and a reconstruction error of 1.2e-8: worth offering as "
-    "an opt-in, e.g. `cutoff='noise'`, not as the default, since the docstring promises that "
-    "nothing is dropped. (2) Related correctness trap: a small `cutoff` (below ~1e-13) acts "
-    "on eigenvalues that are rounding noise in the Gram route; route such calls to an SVD of "
-    "the cut (`_svd_tall`), or document the limit. (3) At the square middle cut of an exact "
-    "decomposition, QR is cheaper than Gram + eigh (a prototype using QR there: 0.40 s against "
-    "0.53 s at N = 20, one thread)."
+    "`MPS.from_dense` splits an exact near-square cut by QR, a wide cut by eigh of its Gram "
+    "matrix, and a tall truncated one by QR and an SVD of R (all left-isometric cores, the "
+    "truncation by singular values): 2-3x less work than an SVD at every cut. On the critical "
+    "Ising state, TeNPy's from_full is not exact: it drops s < 1e-16, which shrinks the middle "
+    "bonds from 1024 to ~90; tnlite does the same with `cutoff=1e-32` (its own row). "
+    "What remains: (1) a cutoff below 1000 eps sends the wide cuts to a plain SVD, since the "
+    "Gram route resolves s^2 only to a few eps s_max^2; (2) a noise-level cutoff "
+    "(`from_dense_noise_floor` in prototypes.py: drop Gram eigenvalues below m eps w_max, which "
+    "the Gram route cannot resolve anyway) took ~19 ms against the exact call's ~340 ms on the Ising "
+    "state, with bond 17 and a reconstruction error of 1.2e-8: a candidate opt-in, not a "
+    "default, since an exact call promises to keep every direction; (3) the complex Gram product "
+    "copies M.conj() (~25% of the max_bond = 64 call on a complex state): a direct zherk would "
+    "avoid it."
 )
 ADVICE = {
     "dense -> MPS (random)": _FROM_DENSE,
