@@ -166,7 +166,8 @@ def case_from_dense(state_name, max_bond, quick):
     notes = {"tnlite MPS.from_dense": ("exact: QR at the near-square cuts, eigh of the Gram matrix at the wide "
                                        "ones; max_bond: Gram + eigh, or QR + SVD of R, keeping the leading "
                                        "singular directions")}
-    if max_bond is None:  # TeNPy's from_full drops s < 1e-16 (absolute, psi normalised): the same in tnlite
+    if max_bond is None and state_name != "random":  # TeNPy's from_full drops s < 1e-16 (psi normalised);
+        # tnlite the same. (A Haar-random state has no singular value that small: nothing to drop.)
         impls["tnlite MPS.from_dense(cutoff=1e-32)"] = lambda: mps_mod.MPS.from_dense(tensor, cutoff=1e-32)
         notes["tnlite MPS.from_dense(cutoff=1e-32)"] = ("drops s^2 < 1e-32 ||psi||^2, i.e. s < 1e-16 for this "
                                                         "normalised state: TeNPy's default cutoff, the same "

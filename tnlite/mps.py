@@ -32,6 +32,23 @@ _CHUNK = 2048
 _GRAM_RESOLVES = 1e3
 
 
+def _qr(M):
+    """Economic QR, M = Q R with Q (m, k) orthonormal columns, R (k, n), k = min(m, n); M is
+    overwritten. LAPACK's geqrf and orgqr/ungqr called directly: scipy.linalg.qr's checks
+    and workspace queries cost ~10% on the 128 x 64 matrices of a canonicalisation sweep."""
+    m, n = M.shape
+    k = min(m, n)
+    geqrf, gqr = scipy.linalg.get_lapack_funcs(("geqrf", "ungqr" if np.iscomplexobj(M) else "orgqr"), (M,))
+    qr, tau, _, info = geqrf(M, overwrite_a=True)
+    if info != 0:  # pragma: no cover - LAPACK argument errors only
+        raise np.linalg.LinAlgError(f"LAPACK geqrf failed (info={info})")
+    R = np.triu(qr[:k])
+    Q, _, info = gqr(qr[:, :k], tau, overwrite_a=True)
+    if info != 0:  # pragma: no cover
+        raise np.linalg.LinAlgError(f"LAPACK orgqr/ungqr failed (info={info})")
+    return Q, R
+
+
 def _svd_tall(M):
     """Thin SVD M = U diag(s) Vh, handing LAPACK the tall orientation (faster for wide M)."""
     if M.shape[0] >= M.shape[1]:
@@ -372,13 +389,13 @@ class MPS:
         for t in range(center):
             left, d, right = self.cores[t].shape
             M = (R @ self.cores[t].reshape(left, d * right)).reshape(-1, right)  # (vL i, vR)
-            Q, R = scipy.linalg.qr(M, mode="economic", overwrite_a=True, check_finite=False)
+            Q, R = _qr(M)
             cores[t] = Q.reshape(-1, d, Q.shape[1])  # vL i vR, left-isometric
         L = np.ones((1, 1), dtype=self.cores[-1].dtype)  # (vR of core t, vL of the right part)
         for t in range(self.N - 1, center, -1):
             left, d, right = self.cores[t].shape
             M = (self.cores[t].reshape(left * d, right) @ L).reshape(left, -1)  # (vL, i vR)
-            Q, Rt = scipy.linalg.qr(M.T, mode="economic", overwrite_a=True, check_finite=False)  # B.T = Q R
+            Q, Rt = _qr(M.T)  # B.T = Q R
             cores[t] = Q.T.reshape(-1, d, L.shape[1])  # B = R.T Q.T; vL i vR, right-isometric
             L = Rt.T
         left, d, right = self.cores[center].shape
