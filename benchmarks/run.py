@@ -359,9 +359,10 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
         if spiky:
             L.append("Median within budget but a single update over 100 ms: "
                      + ", ".join(f"{n} (worst {fmt_time(w)})" for n, _, w in spiky)
-                     + ". Such one-off updates, ~40-50 ms above the rest, fell at the same change in "
-                     "repeated runs and vanished with `gc.disable()`: Python's full garbage collection "
-                     "over the kernel's objects, not the panel's work.\n")
+                     + ". These one-off updates are Python's full garbage collection, not the panel's "
+                     "work: they vanished with `gc.disable()` (every worst case then under 80 ms), and "
+                     "their size grows with the objects in the process: ~170 ms here, where torch, "
+                     "quimb and TeNPy are loaded, ~45 ms in a lesson's kernel (tnlite only).\n")
     else:
         L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
     L.append("## Where tnlite is slower than a peer or far from the hardware floor, and what would fix it\n")

@@ -138,20 +138,25 @@ def test_schmidt_values_match_numpy_svd():
         np.testing.assert_allclose(s, ref, atol=1e-12)
 
 
+def assert_isometries_around(m, center):
+    """Cores left of `center` left-isometric, right of it right-isometric."""
+    for t, A in enumerate(m.cores):
+        left, d, right = A.shape
+        if t < center:
+            M = A.reshape(left * d, right)
+            np.testing.assert_allclose(M.conj().T @ M, np.eye(right), atol=1e-12)
+        elif t > center:
+            M = A.reshape(left, d * right)
+            np.testing.assert_allclose(M @ M.conj().T, np.eye(left), atol=1e-12)
+
+
 def test_canonical_forms_are_isometries_and_keep_the_state():
     m = MPS.random(7, 3, 5, rng=9)
     dense = m.to_dense()
     for center in range(7):
         c = m.canonicalize(center)
         np.testing.assert_allclose(c.to_dense(), dense, atol=1e-12)
-        for t, A in enumerate(c.cores):
-            left, d, right = A.shape
-            if t < center:
-                M = A.reshape(left * d, right)
-                np.testing.assert_allclose(M.conj().T @ M, np.eye(right), atol=1e-12)
-            elif t > center:
-                M = A.reshape(left, d * right)
-                np.testing.assert_allclose(M @ M.conj().T, np.eye(left), atol=1e-12)
+        assert_isometries_around(c, center)
     assert m.canonicalize(3) is not m
 
 
@@ -202,14 +207,7 @@ def test_canonicalize_sweeps_leave_self_alone_and_keep_the_state():
     for center in range(m.N):
         c = m.canonicalize(center)
         np.testing.assert_allclose(dense_by_einsum(c.cores), dense, atol=1e-12 * np.abs(dense).max())
-        for t, A in enumerate(c.cores):
-            left, d, right = A.shape
-            if t < center:
-                M = A.reshape(left * d, right)
-                np.testing.assert_allclose(M.conj().T @ M, np.eye(right), atol=1e-12)
-            elif t > center:
-                M = A.reshape(left, d * right)
-                np.testing.assert_allclose(M @ M.conj().T, np.eye(left), atol=1e-12)
+        assert_isometries_around(c, center)
         assert all(A is not B for A in c.cores for B in m.cores)
     for A, B in zip(m.cores, before):
         np.testing.assert_array_equal(A, B)  # the sweeps never wrote into self's cores
