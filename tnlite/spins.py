@@ -238,9 +238,9 @@ def ground_state(H, tol=0.0):
     tol : float, optional
         eigsh's convergence tolerance, relative to the eigenvalue; 0 (the default) means
         machine precision. The energy's error is of the order of tol squared (it is
-        second order in the vector's): for the critical Ising chain at N = 18, tol = 1e-10
-        gave E0 to 2e-15 relative with 111 matrix-vector products instead of 151. Unused for dimension
-        <= 64 (dense).
+        second order in the vector's): for the critical Ising chain at N = 18,
+        tol = 1e-10 gave E0 to 2e-15 relative with 111 matrix-vector products instead
+        of 151. Unused for dimension <= 64 (dense).
 
     Returns
     -------

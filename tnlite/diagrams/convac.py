@@ -119,7 +119,7 @@ def _scene(net, rows, show_cut, as_tree):
         edges = [(rep(u), rep(v), d) for u, v, d in edges if rep(u) != rep(v)]
     small = 0.24
     # lines: (xs, ys, gid, color, linewidth); nodes: (xy, label, radius, facecolor, gid, edgecolor);
-    # texts: (x, y, text, ha, va, color)
+    # texts: (x, y, text, ha, va, color, gid)
     lines, nodes, texts = [], [], []
     for u, v, d in edges:
         on_cut = frozenset((u, v)) in hot
