@@ -361,7 +361,7 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
                      + ", ".join(f"{n} (worst {fmt_time(w)})" for n, _, w in spiky)
                      + ". These one-off updates are Python's full garbage collection, not the panel's "
                      "work: they vanished with `gc.disable()` (every worst case then under 80 ms), and "
-                     "their size grows with the objects in the process: ~170 ms here, where torch, "
+                     "their size grows with the objects in the process: ~150-200 ms here, where torch, "
                      "quimb and TeNPy are loaded, ~45 ms in a lesson's kernel (tnlite only).\n")
     else:
         L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
