@@ -33,7 +33,11 @@ from harness import fmt_time  # noqa: E402
 _FROM_DENSE = (
     "`MPS.from_dense` splits an exact near-square cut by QR, a wide cut by eigh of its Gram "
     "matrix, and a tall truncated one by QR and an SVD of R (all left-isometric cores, the "
-    "truncation by singular values): 2-3x less work than an SVD at every cut. On the critical "
+    "truncation by singular values): 2-3x less work than an SVD at every cut. The floor counts "
+    "one Gram GEMM per cut; an exact split also applies the isometry (a second product as large), "
+    "so ~2x the floor is this algorithm's own limit, and the three middle cuts (512 x 2048, "
+    "1024 x 1024, 2048 x 512: 70-120 ms each, ~80% of the random-state call) run LAPACK's "
+    "Householder QR at ~45% of the GEMM peak. On the critical "
     "Ising state, TeNPy's from_full is not exact: it drops s < 1e-16, which shrinks the middle "
     "bonds from 1024 to ~90; tnlite does the same with `cutoff=1e-32` (its own row). "
     "What remains: (1) a cutoff below 1000 eps sends the wide cuts to a plain SVD, since the "
@@ -336,7 +340,10 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
     if panels:
         L.append("Widget panels: every `build_*` in tnlite.widgets built with its defaults, then 20 control "
                  "changes (round-robin over its controls, each between its default and a neighbouring "
-                 "value), `panel.last_update_seconds` after each. Budget: under 100 ms at the defaults.\n")
+                 "value), `panel.last_update_seconds` after each, with the objects alive before the first "
+                 "build frozen out of the garbage collector (`gc.freeze()`: the peers this run loaded "
+                 "would make each full collection several times longer than in a lesson's kernel). "
+                 "Budget: under 100 ms at the defaults.\n")
         L.append("| panel | first build | median update | worst update | changes | status |")
         L.append("|---|---|---|---|---|---|")
         for name, n, med, worst, tb, status in panels:
@@ -360,9 +367,11 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
             L.append("Median within budget but a single update over 100 ms: "
                      + ", ".join(f"{n} (worst {fmt_time(w)})" for n, _, w in spiky)
                      + ". These one-off updates are Python's full garbage collection, not the panel's "
-                     "work: they vanished with `gc.disable()` (every worst case then under 80 ms), and "
-                     "their size grows with the objects in the process: ~150-200 ms here, where torch, "
-                     "quimb and TeNPy are loaded, ~45 ms in a lesson's kernel (tnlite only).\n")
+                     "work: they vanished with `gc.disable()` (every worst case then under 80 ms). "
+                     "Everything alive before the panels are built (the peers loaded for this run "
+                     "included) is frozen out of the collector during these timings (`gc.freeze()`); "
+                     "unfrozen, a collection took ~150-220 ms here, and ~45 ms in a tnlite-only "
+                     "process like a lesson's kernel.\n")
     else:
         L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
     L.append("## Where tnlite is slower than a peer or far from the hardware floor, and what would fix it\n")
