@@ -9,6 +9,8 @@ Hamiltonians are scipy.sparse CSR matrices built directly with bit operations: e
 term either keeps x (diagonal) or flips a few bits of x, for all x and all sites at once
 (one broadcast, never a loop over basis states; a Kronecker-product build is far slower).
 The Z Z diagonal of a chain is one popcount of x XOR (x shifted by one site).
+`tfim_operator` is the same Ising Hamiltonian without the matrix (a LinearOperator that
+flips axes of the state), for chains whose CSR matrix would not fit in memory.
 """
 from __future__ import annotations
 
