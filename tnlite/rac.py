@@ -404,6 +404,6 @@ class RAC:
                 "In a deeper RAC layer 1's state at step t feeds layer 2 at t and, through "
                 "layer 2's recurrence, every later step: each input is used more than once "
                 "(information re-use), so its tensor is not an MPS of bond dimension R and "
-                "its Start-End rank grows with N. Lesson 08 (tnlite.reuse) builds its network "
-                "with duplicated inputs; coefficient_tensor() works at any depth"
+                "its Start-End rank grows with N (a later lesson, on information re-use, builds "
+                "its network with duplicated inputs); coefficient_tensor() works at any depth"
             )
