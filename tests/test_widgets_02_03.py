@@ -91,3 +91,15 @@ def test_bad_panel_arguments():
         widgets.build_mps_truncation(N=8, chi=17)
     with pytest.raises(ValueError, match="state must be one of"):
         widgets.build_mps_truncation(state="GHZ")
+
+
+def test_entanglement_profile_in_the_ordered_phase_is_the_cats_bit():
+    # At h = 0 the ground state of the open chain is the even cat (|0...0> + |1...1>)/sqrt(2):
+    # exactly 1 bit at every cut, and E0 = -(N - 1). Its odd partner is degenerate, so a solver
+    # that does not fix the spin-flip sector returns any mix (0 to 1 bit).
+    panel = widgets.build_entanglement_profile(N=10, h=0.0, cut=5)
+    assert np.allclose(panel.data["ising"], 1.0, atol=1e-9)
+    assert abs(panel.data["E0"] + 9) < 1e-9
+    panel.controls["N"].value = 14
+    panel.controls["h"].value = 0.1  # splitting ~ 0.1^14: far below eigsh's resolution
+    assert np.all(np.abs(panel.data["ising"] - 1.0) < 0.01)
