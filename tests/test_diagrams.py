@@ -266,3 +266,36 @@ def test_matricization_empty_side():
 def test_matricization_bad_input(shape, rows, exc, match):
     with pytest.raises(exc, match=match):
         D.draw_matricization(shape, rows)
+
+
+@pytest.mark.parametrize("draw", [lambda ax: D.draw_chain(4, ax=ax), lambda ax: D.draw_tensor(3, ax=ax),
+                                  lambda ax: D.draw_contraction("ij,jk->ik", ax=ax), lambda ax: D.new_axes(ax=ax)])
+def test_an_array_of_axes_is_refused_with_a_hint(draw):
+    fig, axs = plt.subplots(1, 2)
+    with pytest.raises(TypeError, match=r"ax must be a matplotlib Axes.*pass one of them, e\.g\. axs\[0\]"):
+        draw(axs)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got int"):
+        draw(5)
+    assert draw(axs[0]) is axs[0]  # one of them works
+    plt.close(fig)
+
+
+def test_plain_log_axis_and_contraction_dims_are_checked():
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes, got NoneType"):
+        D.plain_log_axis(None)
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="which must be 'x' or 'y'"):
+        D.plain_log_axis(ax, which="z")
+    with pytest.raises(ValueError, match=r"dims\['i'\] must be >= 1"):
+        D.draw_contraction("ij,jk->ik", dims={"i": -3}, ax=ax)
+    with pytest.raises(ValueError, match="dims has leg 'z', which is not in subscripts"):
+        D.draw_contraction("ij,jk->ik", dims={"z": 2}, ax=ax)
+    with pytest.raises(TypeError, match="dims must be a dict"):
+        D.draw_contraction("ij,jk->ik", dims=5, ax=ax)
+    with pytest.raises(TypeError, match="names must be a sequence"):
+        D.draw_contraction("ij,jk->ik", names=5, ax=ax)
+    with pytest.raises(ValueError, match="has no legs to draw"):
+        D.draw_contraction("->", ax=ax)
+    with pytest.raises(ValueError, match="legs: 1000000 legs is more than a readable diagram holds"):
+        D.draw_tensor(10**6, ax=ax)
+    plt.close(fig)

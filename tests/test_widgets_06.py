@@ -90,3 +90,28 @@ def test_draw_rac_marks_the_min_cut_and_the_sides():
     with pytest.raises(ValueError, match="show_cut needs a RAC"):
         tl.diagrams.draw_rac(4, rows=[0], show_cut=True)
     plt.close("all")
+
+
+def test_panels_refuse_sizes_that_would_not_answer_at_once():
+    from tnlite import widgets as W
+
+    with pytest.raises(ValueError, match="M must be <= 16"):
+        W.build_rac_entropy(M=10**6)
+    with pytest.raises(ValueError, match="N_max must be <= 64"):
+        W.build_rac_entropy(N_max=10**5)
+    with pytest.raises(TypeError, match="theta must be a number"):
+        W.build_two_qubit(theta=None)
+    with pytest.raises(ValueError, match="theta must be between 0 and pi/2"):
+        W.build_two_qubit(theta=float("nan"))
+    with pytest.raises(ValueError, match="theta must be between 0 and pi/2"):
+        W.build_two_qubit(theta=3.0)
+    with pytest.raises(TypeError, match="chi must be a sequence of 3 ints"):
+        W.build_tree_partition(N=8, chi=2)
+    with pytest.raises(ValueError, match="N must be at least 4"):
+        W.tree_partitions(2)
+    with pytest.raises(ValueError, match="N must be a power of 2"):
+        W.tree_partitions(3)
+    with pytest.raises(TypeError, match="widths must be a sequence of 3 ints"):
+        W.build_convac_partition(N=8, widths=2)
+    with pytest.raises(TypeError, match="custom must be a string"):
+        W.build_convac_partition(custom=5)

@@ -13,6 +13,9 @@ from .._validate import as_int, as_rows
 from .style import COLORS, _R_NODE, _as_dims, _blank, _fit, _line, _node
 
 
+_MAX_LEGS = 32  # a diagram with more legs is unreadable (and slow to draw)
+
+
 def draw_tensor(legs, name="A", dims=None, ax=None):
     """A tensor as a node with one line per leg (an order-n tensor has n legs).
 
@@ -35,6 +38,8 @@ def draw_tensor(legs, name="A", dims=None, ax=None):
         raise TypeError(f"legs must be an int or a sequence of labels, got the string {legs!r}; use [{legs!r}]")
     labels = [str(j) for j in range(as_int(legs, "legs", minimum=0))] if np.ndim(legs) == 0 else [str(s) for s in legs]
     n = len(labels)
+    if n > _MAX_LEGS:
+        raise ValueError(f"legs: {n} legs is more than a readable diagram holds (at most {_MAX_LEGS})")
     if dims is not None:
         dims = _as_dims(dims, n, "dims")
         labels = [f"{s} ({d})" for s, d in zip(labels, dims)]
@@ -107,9 +112,19 @@ def draw_contraction(subscripts, names=None, dims=None, ax=None):
     -------
     matplotlib Axes
     """
+    if names is not None and (isinstance(names, str) or not hasattr(names, "__len__")):
+        raise TypeError(f"names must be a sequence of operand names such as ['A', 'B'], got {names!r}")
     ops, out, count = _parse_einsum(subscripts, None if names is None else len(names))
     names = [str(x) for x in names] if names is not None else list("ABC"[: len(ops)])
+    if not ops or not any(ops):
+        raise ValueError(f"subscripts {subscripts!r} has no legs to draw")
+    if dims is not None and not isinstance(dims, dict):
+        raise TypeError(f"dims must be a dict of leg letter -> dimension such as {{'i': 2}}, got {type(dims).__name__}")
     dims = dict(dims or {})
+    for c, d in dims.items():
+        if c not in count:
+            raise ValueError(f"dims has leg {c!r}, which is not in subscripts {subscripts!r}")
+        dims[c] = as_int(d, f"dims[{c!r}]", minimum=1)
 
     def label(c):
         return f"{c}={dims[c]}" if c in dims else c

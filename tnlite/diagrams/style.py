@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .._validate import as_int
@@ -26,9 +27,18 @@ COLORS = {
 }
 
 
+def _check_axes(ax, optional=True):
+    """TypeError unless `ax` is one matplotlib Axes (or None when optional)."""
+    if ax is None and optional or isinstance(ax, Axes):
+        return ax
+    hint = " (plt.subplots(1, n) returns an array of axes: pass one of them, e.g. axs[0])" \
+        if isinstance(ax, np.ndarray) else ""
+    raise TypeError(f"ax must be a matplotlib Axes{' or None' if optional else ''}, got {type(ax).__name__}{hint}")
+
+
 def new_axes(title=None, xlabel=None, ylabel=None, figsize=(5.5, 3.2), ax=None):
     """An axes with title and labels set; makes a figure if `ax` is None."""
-    if ax is None:
+    if _check_axes(ax) is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     if title:
         ax.set_title(title)
@@ -45,6 +55,9 @@ def plain_log_axis(ax, which="y", numticks=6):
     A panel re-renders its figure on every slider move; matplotlib's default log
     labels are typeset with mathtext and made a redraw several times slower.
     """
+    _check_axes(ax, optional=False)
+    if which not in ("x", "y"):
+        raise ValueError(f"which must be 'x' or 'y', got {which!r}")
     axis = ax.yaxis if which == "y" else ax.xaxis
     (ax.set_yscale if which == "y" else ax.set_xscale)("log")
     axis.set_major_locator(LogLocator(numticks=numticks))
@@ -54,7 +67,7 @@ def plain_log_axis(ax, which="y", numticks=6):
 
 
 def _blank(ax, figsize):
-    if ax is None:
+    if _check_axes(ax) is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.set_aspect("equal")
     ax.axis("off")

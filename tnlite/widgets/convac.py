@@ -78,7 +78,10 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         raise ValueError(f"N must be at most 16 for a live exact rank (the tensor has M^N entries), got {N}")
     M = _as_int(M, "M", minimum=1)
     max_width = _as_int(max_width, "max_width", minimum=1)
-    widths = (2,) * L if widths is None else tuple(widths)
+    try:
+        widths = (2,) * L if widths is None else tuple(widths)
+    except TypeError:
+        raise TypeError(f"widths must be a sequence of {L} ints, one per conv layer, got {widths!r}") from None
     if len(widths) != L:
         raise ValueError(f"widths has {len(widths)} entries; N={N} needs log2({N})={L}")
     widths = tuple(_as_int(r, f"widths[{l}]", minimum=1) for l, r in enumerate(widths))
@@ -88,6 +91,8 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
     options = _convac_partitions(N)
     if partition not in options:
         raise ValueError(f"partition must be one of {list(options)}, got {partition!r}")
+    if not isinstance(custom, str):
+        raise TypeError(f"custom must be a string of site indices such as '0, 1, 4', got {custom!r}")
     seed = int(_as_rng(rng).integers(2**31))
 
     controls = {f"r{l}": widgets.IntSlider(value=widths[l], min=1, max=max_width, description=f"r_{l}",

@@ -15,6 +15,9 @@ from ..rac import RAC
 from .panel import Panel
 
 
+_LIMITS = {"M": 16, "N_max": 64, "R_max": 64}  # every update then stays well under 100 ms
+
+
 def build_rac_entropy(N=10, R=3, t=5, M=2, N_max=16, R_max=8, rng=0):
     """Lesson 06: hidden size R, length N and a cut t; the RAC's entropy profile against its bound.
 
@@ -29,9 +32,9 @@ def build_rac_entropy(N=10, R=3, t=5, M=2, N_max=16, R_max=8, rng=0):
     N, R, t : int
         Initial length (2..N_max), hidden size (1..R_max), cut (1..N-1: sites 0..t-1 | t..N-1).
     M : int
-        Input dimension (fixed for the panel).
+        Input dimension (fixed for the panel), at most 16.
     N_max, R_max : int
-        Slider ranges.
+        Slider ranges, at most 64 each.
     rng : int seed
         Seeds every draw: RAC(R) uses np.random.default_rng((rng, R)).
 
@@ -45,6 +48,9 @@ def build_rac_entropy(N=10, R=3, t=5, M=2, N_max=16, R_max=8, rng=0):
     M = _as_int(M, "M", minimum=1)
     N_max = _as_int(N_max, "N_max", minimum=2)
     R_max = _as_int(R_max, "R_max", minimum=1)
+    for name, value, top in (("M", M, _LIMITS["M"]), ("N_max", N_max, _LIMITS["N_max"]), ("R_max", R_max, _LIMITS["R_max"])):
+        if value > top:
+            raise ValueError(f"{name} must be <= {top} for a panel that answers at once, got {value}")
     N = _as_int(N, "N", minimum=2)
     R = _as_int(R, "R", minimum=1)
     t = _as_int(t, "t", minimum=1)

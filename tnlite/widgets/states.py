@@ -20,6 +20,10 @@ def build_two_qubit(theta=0.3):
     Controls: ``theta`` (radians, 0 to pi/2). Data: ``schmidt`` (the two Schmidt
     values), ``entropy`` (bits).
     """
+    if isinstance(theta, bool) or not isinstance(theta, (int, float, np.integer, np.floating)):
+        raise TypeError(f"theta must be a number (radians), got {theta!r}")
+    if not 0 <= theta <= np.pi / 2:
+        raise ValueError(f"theta must be between 0 and pi/2 (radians), got {theta!r}")
     slider = widgets.FloatSlider(value=theta, min=0.0, max=np.pi / 2, step=0.01, description="theta",
                                  readout_format=".2f", continuous_update=True)
     grid = np.linspace(0, np.pi / 2, 200)

@@ -18,7 +18,10 @@ from .panel import _SyncPanel
 
 
 def tree_partitions(N):
-    """Preset partitions of N = 2**L leaves: name -> side P (None for "custom")."""
+    """Preset partitions of N = 2**L leaves (N >= 4): name -> side P (None for "custom")."""
+    N, _ = as_power_of_two(N, "N")
+    if N < 4:
+        raise ValueError(f"N must be at least 4 for these partitions, got {N}")
     return {
         "left | right halves": tuple(range(N // 2)),
         "interleaved (even | odd)": tuple(range(0, N, 2)),
@@ -62,7 +65,10 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
         raise ValueError(f"N must be at most 16 for a live dense rank, got {N}")
     d = as_int(d, "d", minimum=1)
     max_bond = as_int(max_bond, "max_bond", minimum=1)
-    chi = tuple(chi)
+    try:
+        chi = tuple(chi)
+    except TypeError:
+        raise TypeError(f"chi must be a sequence of {L} ints, one bond dimension per level, got {chi!r}") from None
     if len(chi) != L:
         raise ValueError(f"chi has {len(chi)} entries; N={N} needs one per level 0..L-1, L={L}")
     chi = tuple(as_int(c, f"chi[{l}]", minimum=1) for l, c in enumerate(chi))
