@@ -432,3 +432,132 @@ def test_2d_n64_tree_amplitudes_and_errors():
         ConvAC([np.ones((4, 2, 2))], np.ones(2), shallow=True, grid=2)
     with pytest.raises(ValueError, match=r"layers has 1 entries; grid=4 needs log2\(4\)=2"):
         ConvAC([np.ones((16, 2, 2))], np.ones(2), grid=4)
+
+
+# ------------------------------------------------------------------ bad input found by fuzzing
+def test_random_weights_are_refused_before_allocating(monkeypatch):
+    monkeypatch.setattr("tnlite._validate.MAX_DENSE_ENTRIES", 1000)
+    with pytest.raises(ValueError, match=r"conv layer 1 \(widths\[1\]=30 x widths\[0\]=30\) of 3,600 entries"):
+        ConvAC.random(8, 2, (30, 30, 2), rng=0)  # layer 1: (4, 30, 30)
+    with pytest.raises(ValueError, match=r"conv layer 0 \(widths\[0\]=40 x M=2\) of 1,280 entries"):
+        ConvAC.random_2d(4, 2, (40, 2), rng=0)  # layer 0: (16, 40, 2)
+    with pytest.raises(ValueError, match=r"r=100 x M=2\) of 1,600 entries"):
+        ConvAC.random_shallow(8, 2, 100, rng=0)  # (8, 100, 2)
+    assert ConvAC.random(8, 2, (4, 4, 2), rng=0).widths == (4, 4, 2)  # small ones still built
+
+
+def test_coefficient_tensor_intermediates_are_guarded(monkeypatch):
+    shallow = ConvAC.random_shallow(8, 2, 100, rng=0)  # A: 256 entries; each half (16, 100)
+    deep = ConvAC.random(8, 2, (40, 40, 1), rng=0)  # after the first pooling: (4, 4, 40)
+    cp = shallow.to_cp()
+    monkeypatch.setattr("tnlite._validate.MAX_DENSE_ENTRIES", 300)
+    with pytest.raises(ValueError, match=r"coefficient_tensor intermediate .* r=100\) of 1,600 entries"):
+        shallow.coefficient_tensor()
+    with pytest.raises(ValueError, match=r"coefficient_tensor intermediate .*widths\[1\]=40\) of 640 entries"):
+        deep.coefficient_tensor()
+    with pytest.raises(ValueError, match=r"CP.to_dense intermediate .* rank r=100\) of 1,600 entries"):
+        cp.to_dense()
+    monkeypatch.setattr("tnlite._validate.MAX_DENSE_ENTRIES", 2**26)
+    np.testing.assert_allclose(cp.to_dense(), einsum_reference(shallow), atol=1e-12)
+
+
+def test_to_tree_nodes_are_guarded(monkeypatch):
+    net = ConvAC.random(4, 2, (12, 2), rng=0)  # level-1 nodes delta(a, b) W[c, a]: (12, 12, 2)
+    monkeypatch.setattr("tnlite._validate.MAX_DENSE_ENTRIES", 200)
+    with pytest.raises(ValueError, match=r"tree node .*a conv width 12\) of 288 entries"):
+        net.to_tree()
+
+
+def test_random_2d_lets_a_bad_width_through_and_names_the_grid_for_a_wrong_count():
+    with pytest.raises(ValueError, match=r"widths\[1\] must be >= 1, got 0"):
+        ConvAC.random_2d(4, 2, (2, 0), rng=0)
+    with pytest.raises(TypeError, match=r"widths\[0\] must be an integer"):
+        ConvAC.random_2d(4, 2, (2.5, 2), rng=0)
+    with pytest.raises(ValueError, match=r"widths has 1 entries; a 4 x 4 grid needs log2\(4\)=2"):
+        ConvAC.random_2d(4, 2, (2,), rng=0)
+    with pytest.raises(TypeError, match="widths must be a sequence of ints, got str"):
+        ConvAC.random(4, 2, "22", rng=0)
+
+
+@pytest.mark.parametrize("rows, exc, match", [
+    ([99], ValueError, r"rows has axis 99, out of range"),
+    ([-1], ValueError, r"rows has axis -1, out of range"),
+    ([0, 1, 2, 3, 7], ValueError, r"rows has axis 7, out of range"),
+    ([0, 0], ValueError, r"rows repeats axis 0"),
+    (1.5, TypeError, r"rows must be a sequence of axis indices"),
+    ([0.5], TypeError, r"rows must hold integers"),
+])
+def test_tensor_network_checks_rows(rows, exc, match):
+    for net in (ConvAC.random_shallow(4, 2, 3, rng=0), ConvAC.random(4, 2, (2, 2), rng=0)):
+        with pytest.raises(exc, match=match):
+            net.tensor_network(rows=rows)
+
+
+def test_tensor_network_of_a_shallow_net_splits_the_delta_along_rows():
+    edges, legs = ConvAC.random_shallow(4, 2, 3, rng=0).tensor_network(rows=[1, 2])
+    sides = {u[2]: v for u, v, _ in edges if u[0] == "W"}
+    assert sides == {0: ("delta", 1, 0), 1: ("delta", 1, 1), 2: ("delta", 1, 1), 3: ("delta", 1, 0)}
+    assert (("delta", 1, 1), ("delta", 1, 0), 3) in edges
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: ConvAC([np.zeros((2, 0, 2))], np.zeros(0)), r"layers\[0\] has shape \(2, 0, 2\), with r_0 = 0 output channels"),
+    (lambda: ConvAC([np.zeros((2, 2, 0))], np.ones(2)), r"layers\[0\] has shape \(2, 2, 0\), with M = 0 representation"),
+    (lambda: ConvAC([np.ones((4, 2, 2)), np.zeros((2, 0, 2))], np.zeros(0)), r"layers\[1\] has shape \(2, 0, 2\), with r_1 = 0"),
+    (lambda: CP([np.ones((2, 0))] * 4, np.ones(0)), r"factors\[0\] has shape \(2, 0\), with rank r = 0"),
+    (lambda: CP([np.ones((0, 3))] * 4, np.ones(3)), r"factors\[0\] has shape \(0, 3\), with d_0 = 0"),
+    (lambda: CP([np.ones((2, 3))] * 4, np.ones(0)), r"weights is empty: the rank r must be >= 1"),
+])
+def test_zero_sizes_are_refused(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_cp_mod_p_refuses_non_integer_factors_instead_of_truncating():
+    F = np.array([[0.4, 1.7], [1.0, 2.0]])
+    with pytest.raises(TypeError, match=r"factors\[0\] must hold integers for exact arithmetic mod p"):
+        CP([F] * 3, np.array([1, 2]), p=tl.PRIME)
+    with pytest.raises(TypeError, match=r"factors\[0\] must hold integers .* got dtype complex128"):
+        CP([F.astype(int) + 1j] * 3, np.array([1, 2]), p=tl.PRIME)
+    with pytest.raises(TypeError, match=r"weights must hold integers for exact arithmetic mod p"):
+        CP([F.astype(int)] * 3, np.array([1.0, 2.0]), p=tl.PRIME)
+    G = [np.array([[3, -1], [2, 5]]), np.array([[1, 4], [7, 2]])]
+    cp = CP(G, np.array([2, -3]), p=7)
+    expect = sum(w * np.outer(G[0][:, k], G[1][:, k]) for k, w in enumerate([2, -3])) % 7
+    np.testing.assert_array_equal(cp.to_dense(), expect)
+
+
+@pytest.mark.parametrize("flag", ["yes", None, 1, 0])
+def test_flags_must_be_bools(flag):
+    with pytest.raises(TypeError, match="shared must be True or False"):
+        ConvAC.random(4, 2, (2, 2), rng=0, shared=flag)
+    with pytest.raises(TypeError, match="shared must be True or False"):
+        ConvAC.random_2d(2, 2, (2,), rng=0, shared=flag)
+    with pytest.raises(TypeError, match="shared must be True or False"):
+        ConvAC.random_shallow(4, 2, 2, rng=0, shared=flag)
+    with pytest.raises(TypeError, match="shallow must be True or False"):
+        ConvAC([np.ones((4, 2, 2))], np.ones(2), shallow=flag)
+    assert ConvAC.random(4, 2, (2, 2), rng=0, shared=np.True_).shared
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    (dict(width=True), TypeError, "width must be a real number"),
+    (dict(width="a"), TypeError, "width must be a real number"),
+    (dict(width=[1.0]), TypeError, "width must be a real number"),
+    (dict(width=np.inf), ValueError, r"width must be a positive number \(finite and > 0\), got inf"),
+    (dict(width=np.nan), ValueError, r"width must be a positive number \(finite and > 0\), got nan"),
+    (dict(width=0.0), ValueError, r"width must be a positive number"),
+])
+def test_gaussian_features_width_is_checked(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        gaussian_features(np.zeros((1, 2)), [0.0, 1.0], **kwargs)
+
+
+def test_gaussian_features_refuse_complex_and_skip_repeated_centres():
+    with pytest.raises(TypeError, match="x must be real"):
+        gaussian_features(np.zeros((1, 2)) + 1j, [0.0, 1.0])
+    with pytest.raises(TypeError, match="centers must be real"):
+        gaussian_features(np.zeros((1, 2)), [0.0, 1j])
+    # repeated centres: the default width is the smallest spacing between distinct ones (2)
+    F = gaussian_features([[1.0]], [0.0, 0.0, 2.0])
+    np.testing.assert_allclose(F[0, 0], np.exp(-np.array([1.0, 1.0, 1.0]) / (2 * 2.0**2)))

@@ -138,6 +138,16 @@ def test_large_tree_matches_level_by_level_reasoning():
         ([(0, 1, 2)], [], [], ValueError, r"legs is empty"),
         ([(0, 1, 2)], [(0, 2), (1, 2)], [2], ValueError, r"rows has axis 2, out of range"),
         ([(0, 1, 2)], [(0, 2), (1, 2)], [0, 0], ValueError, r"rows repeats axis 0"),
+        (None, [(0, 2), (1, 2)], [0], TypeError, r"edges must be a list of \(u, v, dim\) tuples, got NoneType"),
+        (5, [(0, 2), (1, 2)], [0], TypeError, r"edges must be a list of \(u, v, dim\) tuples, got int"),
+        ("abc", [(0, 2), (1, 2)], [0], TypeError, r"edges must be a list of \(u, v, dim\) tuples, got str"),
+        ([5], [(0, 2), (1, 2)], [0], TypeError, r"edges\[0\] must be a \(u, v, dim\) tuple, got int 5"),
+        ([(0, 1, 2)], None, [0], TypeError, r"legs must be a list of \(node, dim\) tuples, got NoneType"),
+        ([(0, 1, 2)], 5, [0], TypeError, r"legs must be a list of \(node, dim\) tuples, got int"),
+        ([(0, 1, 2)], [5], [0], TypeError, r"legs\[0\] must be a \(node, dim\) tuple, got int 5"),
+        ([([0], 1, 2)], [(0, 2), (1, 2)], [0], TypeError, r"edges\[0\] node u is \[0\] \(list\): node ids must be hashable"),
+        ([(0, np.array([0, 1]), 2)], [(0, 2), (1, 2)], [0], TypeError, r"edges\[0\] node v is .*node ids must be hashable"),
+        ([(0, 1, 2)], [({0: 1}, 2), (1, 2)], [0], TypeError, r"legs\[0\] node is \{0: 1\} \(dict\): node ids must be hashable"),
     ],
 )
 def test_bad_input_is_refused_with_a_message(edges, legs, rows, exc, match):

@@ -285,3 +285,17 @@ def test_depth_one_only_methods_explain_why():
 def test_coefficient_tensor_is_guarded():
     with pytest.raises(ValueError, match="refusing to build a dense RAC coefficient tensor"):
         RAC.random(60, 2, 2, rng=0).coefficient_tensor()
+
+
+def test_random_weights_and_cores_are_refused_before_allocating(monkeypatch):
+    small = RAC.random(30, 2, 6, rng=0)  # built under the real limit
+    monkeypatch.setattr("tnlite._validate.MAX_DENSE_ENTRIES", 1000)
+    with pytest.raises(ValueError, match=r"hidden weights W_H \(hidden size R=40\) of 1,600 entries"):
+        RAC.random(4, 2, 40, rng=0)
+    with pytest.raises(ValueError, match=r"input weights W_I \(hidden size R=4 x M=300\)"):
+        RAC.random(4, 300, 4, rng=0)
+    with pytest.raises(ValueError, match=r"W_H of all layers \(depth=20 x R=10 x R=10\)"):
+        RAC.random(4, 2, 10, depth=20, rng=0, p=PRIME)
+    with pytest.raises(ValueError, match=r"set of N=30 MPS cores \(R=6, M=2\) of 2,160 entries"):
+        small.to_mps()
+    assert RAC.random(4, 2, 30, rng=0).R == 30  # 900 entries: allowed

@@ -216,3 +216,46 @@ def test_from_dense_complex_and_mixed_dims():
     T = TreeTN.from_dense(A)
     assert T.phys_dims == (2, 3, 2, 4) and T.bond_dims == [[2, 3, 2, 4], [6, 6]]
     np.testing.assert_allclose(T.to_dense(), A, atol=1e-12)
+
+
+# -- bad input found by fuzzing ---------------------------------------------------------------
+@pytest.mark.parametrize("chi", [2.0, 2.5, None, True, np.nan, "22", np.array(2)])
+def test_random_chi_must_be_an_int_or_a_sequence_of_ints(chi):
+    with pytest.raises(TypeError, match=r"chi must be an int or a sequence of L=2 ints \(one per level\)"):
+        TreeTN.random(4, 2, chi, rng=0)
+
+
+def test_random_chi_per_level():
+    with pytest.raises(TypeError, match=r"chi\[1\] must be an integer"):
+        TreeTN.random(4, 2, [2, 2.0], rng=0)
+    T = TreeTN.random(4, 2, (np.int64(2), 3), rng=0)
+    assert T.bond_dims == [[2, 2, 2, 2], [3, 3]]
+    assert TreeTN.random(4, 2, np.int64(2), rng=0).bond_dims == [[2, 2, 2, 2], [2, 2]]
+
+
+def test_random_cores_are_refused_before_allocating(monkeypatch):
+    monkeypatch.setattr("tnlite._validate.MAX_DENSE_ENTRIES", 1000)
+    with pytest.raises(ValueError, match=r"random node of level 1 \(chi\[0\]=12 squared x chi\[1\]=12\) of 1,728 entries"):
+        TreeTN.random(4, 2, 12, rng=0)
+    with pytest.raises(ValueError, match=r"random leaf \(d=2000 x chi\[0\]=1\)"):
+        TreeTN.random(4, 2000, 1, rng=0)
+    # each core is tiny, but N = 256 leaves of 2 x 2 alone make 1,024 entries
+    with pytest.raises(ValueError, match=r"set of random cores \(N=256, d=2, chi=\(2, 2, 2, 2, 2, 2, 2, 2\)\)"):
+        TreeTN.random(256, 2, 2, rng=0)
+    assert TreeTN.random(4, 2, 3, rng=0).n_params == 4 * 2 * 3 + 2 * 27 + 9
+
+
+@pytest.mark.parametrize("dw, exc", [(-1, ValueError), (np.nan, ValueError), (np.inf, ValueError),
+                                     (True, TypeError), ("a", TypeError), (None, TypeError)])
+def test_discarded_weight_must_be_a_finite_number_at_least_zero(dw, exc):
+    leaves, levels = random_cores(np.random.default_rng(0), 4, 2, 2)
+    with pytest.raises(exc, match="discarded_weight must be a finite number >= 0"):
+        TreeTN(leaves, levels, discarded_weight=dw)
+    assert TreeTN(leaves, levels, discarded_weight=np.float32(0.25)).discarded_weight == 0.25
+
+
+def test_mera_graph_refuses_a_huge_n(monkeypatch):
+    monkeypatch.setattr("tnlite.tree._MAX_MERA_N", 16)
+    with pytest.raises(ValueError, match=r"N=32 is too large for mera_graph"):
+        mera_graph(32, 2)
+    assert len(mera_graph(16, 2)[1]) == 16

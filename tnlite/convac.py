@@ -44,6 +44,7 @@ window is 4 consecutive positions; weights ``layers[l]`` are indexed in that ord
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -96,44 +97,63 @@ def gaussian_features(x, centers, width=None):
         One real input per position.
     centers : array_like of float, shape (M,)
     width : float, optional
-        Common width; by default the spacing between neighbouring sorted centres
-        (1 when there is a single centre).
+        Common width, a finite number > 0; by default the smallest spacing between
+        distinct neighbouring sorted centres (1 when all centres coincide).
 
     Returns
     -------
     ndarray, shape (B, N, M)
     """
-    x = as_array(x, "x", ndim=2).astype(np.float64)
-    centers = as_array(centers, "centers", ndim=1).astype(np.float64)
+    x, centers = as_array(x, "x", ndim=2), as_array(centers, "centers", ndim=1)
+    for name, a in (("x", x), ("centers", centers)):
+        if np.iscomplexobj(a):
+            raise TypeError(f"{name} must be real (Gaussian bumps on the real line), got dtype {a.dtype}")
+    x, centers = x.astype(np.float64), centers.astype(np.float64)
     if centers.size == 0:
         raise ValueError("centers is empty: the representation needs M >= 1 functions")
     if width is None:
         gaps = np.diff(np.sort(centers))
-        width = float(gaps.min()) if gaps.size and gaps.min() > 0 else 1.0
-    if not np.isscalar(width) or not width > 0:
-        raise ValueError(f"width must be a positive number, got {width!r}")
+        gaps = gaps[gaps > 0]
+        width = float(gaps.min()) if gaps.size else 1.0
+    if isinstance(width, (bool, np.bool_)) or not isinstance(width, numbers.Real):
+        raise TypeError(f"width must be a real number > 0, got {width!r}")
+    if not (math.isfinite(width) and width > 0):
+        raise ValueError(f"width must be a positive number (finite and > 0), got {width!r}")
     return np.exp(-((x[..., None] - centers) ** 2) / (2.0 * width**2))  # (B, N, M)
 
 
 # ---------------------------------------------------------------- helpers
-def _as_widths(widths, L, N):
+def _as_widths(widths, L, needs):
+    """`widths` as L ints >= 1; `needs` says why L (e.g. "N=16 needs log2(16)=4")."""
+    if isinstance(widths, (str, bytes)):
+        raise TypeError(f"widths must be a sequence of ints, got {type(widths).__name__} {widths!r}")
     try:
         widths = tuple(widths)
     except TypeError:
         raise TypeError(f"widths must be a sequence of ints, got {type(widths).__name__}") from None
     if len(widths) != L:
-        raise ValueError(f"widths has {len(widths)} entries; N={N} needs log2({N})={L} (one per conv layer)")
+        raise ValueError(f"widths has {len(widths)} entries; {needs} (one per conv layer)")
     return tuple(as_int(r, f"widths[{l}]", minimum=1) for l, r in enumerate(widths))
 
 
-def _draw_layer(rng, n, r_out, r_in, fan, shared, p):
+def _as_flag(x, name):
+    """`x` as a bool; only True/False (or numpy bools) are accepted, so 'yes' or 1 are not."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(x).__name__} {x!r}")
+    return bool(x)
+
+
+def _draw_layer(rng, n, r_out, r_in, fan, shared, p, what):
     """Weights of one conv layer: (n, r_out, r_in), or (r_out, r_in) when shared.
+
+    Refused (ValueError naming `what`) above ``tnlite.MAX_DENSE_ENTRIES`` entries.
 
     Floats: orthonormal rows or columns, scaled so that unit-size inputs give outputs of
     size ~1 (per-entry variance 1/fan): scores stay O(1) at any depth, which keeps
     floating-point ranks honest. Exact: uniform integers mod p.
     """
     lead = () if shared else (n,)
+    guard_dense(lead + (r_out, r_in), what)
     if p is not None:
         return rng.integers(0, p, size=lead + (r_out, r_in), dtype=np.int64)
     G = rng.standard_normal(lead + (max(r_out, r_in), min(r_out, r_in)))
@@ -144,8 +164,14 @@ def _draw_layer(rng, n, r_out, r_in, fan, shared, p):
     return np.ascontiguousarray(Q) * math.sqrt(max(r_out, r_in) / fan)
 
 
+def _layer_what(l, widths, M):
+    """How to name conv layer l in a size refusal: the widths that make it big."""
+    return f"conv layer {l} (widths[{l}]={widths[l]} x " + (f"M={M})" if l == 0 else f"widths[{l - 1}]={widths[l - 1]})")
+
+
 def _delta3(r, last):
     """delta(a, b) * last[a, c]: an order-3 node of shape (r, r, k) from `last` (r, k)."""
+    guard_dense((r, r, last.shape[1]), f"tree node delta(a, b) W[c, a] (a conv width {r})")
     node = np.zeros((r, r, last.shape[1]), dtype=last.dtype)
     idx = np.arange(r)
     node[idx, idx, :] = last  # (k_left, k_right, k_parent)
@@ -220,6 +246,7 @@ class ConvAC:
     def __init__(self, layers, w_out, N=None, shallow=False, p=None, grid=None):
         if p is not None:
             p = as_prime(p)
+        shallow = _as_flag(shallow, "shallow")
         if isinstance(layers, np.ndarray) or not hasattr(layers, "__len__") or len(layers) == 0:
             raise ValueError("layers must be a non-empty list of weight arrays, one per conv layer")
         layers = [as_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
@@ -265,6 +292,10 @@ class ConvAC:
                 raise ValueError(
                     f"layers[{l}] must have shape (n={n}, r_{l}, r_{l - 1}) or (r_{l}, r_{l - 1}) if shared, got {W.shape}"
                 )
+            if 0 in W.shape[-2:]:
+                zero = f"r_{l} = 0 output channels" if W.shape[-2] == 0 else (
+                    "M = 0 representation channels" if l == 0 else f"r_{l - 1} = 0 input channels")
+                raise ValueError(f"layers[{l}] has shape {W.shape}, with {zero}: every width must be >= 1")
             if r_in is not None and W.shape[-1] != r_in:
                 raise ValueError(f"layers[{l}] takes {W.shape[-1]} input channels, layer {l - 1} gives {r_in}: shape {W.shape}")
             r_in = W.shape[-2]
@@ -305,11 +336,13 @@ class ConvAC:
         """
         N, L = as_power_of_two(N, "N")
         M = as_int(M, "M", minimum=1)
-        widths = _as_widths(widths, L, N)
+        widths = _as_widths(widths, L, f"N={N} needs log2({N})={L}")
         rng = as_rng(rng)
+        shared = _as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         ins = (M,) + widths[:-1]
-        layers = [_draw_layer(rng, N >> l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p) for l in range(L)]
+        layers = [_draw_layer(rng, N >> l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p,
+                              _layer_what(l, widths, M)) for l in range(L)]
         return cls(layers, cls._draw_out(rng, widths[-1], p), N=N, p=p)
 
     @classmethod
@@ -327,16 +360,14 @@ class ConvAC:
         """
         side, L = as_power_of_two(side, "side")
         M = as_int(M, "M", minimum=1)
-        try:
-            widths = _as_widths(widths, L, side)
-        except ValueError:
-            raise ValueError(f"widths has {len(tuple(widths))} entries; a {side} x {side} grid needs "
-                             f"log2({side})={L} (one per conv layer)") from None
+        widths = _as_widths(widths, L, f"a {side} x {side} grid needs log2({side})={L}")
         rng = as_rng(rng)
+        shared = _as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         ins = (M,) + widths[:-1]
         N = side * side
-        layers = [_draw_layer(rng, N // 4**l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p) for l in range(L)]
+        layers = [_draw_layer(rng, N // 4**l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p,
+                              _layer_what(l, widths, M)) for l in range(L)]
         return cls(layers, cls._draw_out(rng, widths[-1], p), p=p, grid=side)
 
     @classmethod
@@ -356,12 +387,14 @@ class ConvAC:
         M = as_int(M, "M", minimum=1)
         r = as_int(r, "r", minimum=1)
         rng = as_rng(rng)
+        shared = _as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
-        W = _draw_layer(rng, N, r, M, 1, shared, p)
+        W = _draw_layer(rng, N, r, M, 1, shared, p, f"conv layer (N={N} positions x r={r} x M={M})")
         return cls([W], cls._draw_out(rng, r, p), N=N, shallow=True, p=p)
 
     @staticmethod
     def _draw_out(rng, r, p):
+        guard_dense((r,), "output weights w_out")
         if p is not None:
             return rng.integers(0, p, size=r, dtype=np.int64)
         w = rng.standard_normal(r)
@@ -472,7 +505,8 @@ class ConvAC:
         -------
         ndarray, shape (M,)*N
             Residues mod p for an exact ConvAC. Refused (ValueError) above
-            ``tnlite.MAX_DENSE_ENTRIES`` entries.
+            ``tnlite.MAX_DENSE_ENTRIES`` entries, and so is any intermediate (a block
+            of positions' configurations times a width) that would be.
         """
         N, M, p = self.N, self.M, self.p
         guard_dense((M,) * N, "ConvAC coefficient tensor")
@@ -480,9 +514,16 @@ class ConvAC:
         w = self.pool
         if not self.shallow:
             for l in range(1, self.L):
+                n, D, r = T.shape
+                guard_dense((n // w, D**w, max(r, self.widths[l])),
+                            f"coefficient_tensor intermediate (M^{w**l} configurations per block x "
+                            f"widths[{l - 1}]={r}, widths[{l}]={self.widths[l]})")
                 T = np.stack([_product_half(T[i:i + w], p) for i in range(0, T.shape[0], w)])  # (n/w, D^w, r)
                 T = self._mod(T @ self._full(l).transpose(0, 2, 1))  # (n/w, D^w, r_l)
-        h = T.shape[0] // 2  # the last pooling: its two halves, joined through w_out
+        n, D, r = T.shape
+        h = n // 2  # the last pooling: its two halves, joined through w_out
+        width = f"r={r}" if self.shallow else f"widths[{self.L - 1}]={r}"
+        guard_dense((D ** (n - h), r), f"coefficient_tensor intermediate (half the positions' configurations x {width})")
         left, right = _product_half(T[:h], p), _product_half(T[h:], p)
         A = self._mod(self._mod(left * self.w_out) @ right.T)  # (M^(N/2), M^(N/2)) in tree order
         A = A.reshape((M,) * N)
@@ -541,6 +582,12 @@ class ConvAC:
     def tensor_network(self, rows=None):
         """The ConvAC's graph with explicit delta nodes, in `tnlite.mincut.min_cut`'s format.
 
+        Parameters
+        ----------
+        rows : sequence of int, optional
+            Positions on side P (distinct, in 0..N-1). Only a shallow ConvAC's graph
+            depends on it (its global delta is split along it); a deep one's does not.
+
         Nodes: ``("W", l, i)`` conv l at position i (layer 0 carries open leg i),
         ``("delta", l, i)`` the product pooling that feeds it (level L: the root),
         ``("out",)`` the output weights. Each conv has an input bond r_{l-1} (from its
@@ -555,6 +602,8 @@ class ConvAC:
         legs : list of (node, dim), length N
         """
         N, M, L, r, w = self.N, self.M, self.L, self.widths, self.pool
+        if rows is not None:
+            rows = as_rows(rows, N)
         if self.shallow:
             return _split_delta_network(N, M, r[0], rows)
         tree_pos = np.argsort(self.order)
@@ -683,10 +732,11 @@ class CP:
 
     Parameters
     ----------
-    factors : sequence of array_like, each shape (d_j, r)
+    factors : sequence of array_like, each shape (d_j, r), d_j >= 1, r >= 1
     weights : array_like, shape (r,)
     p : int, optional
-        A prime for exact integer arithmetic mod p.
+        A prime for exact integer arithmetic mod p; factors and weights must then
+        hold integers (they are reduced mod p).
 
     Attributes
     ----------
@@ -703,10 +753,19 @@ class CP:
         weights = as_array(weights, "weights", ndim=1)
         r = weights.shape[0]
         for j, F in enumerate(factors):
+            if 0 in F.shape:
+                zero = f"d_{j} = 0" if F.shape[0] == 0 else "rank r = 0"
+                raise ValueError(f"factors[{j}] has shape {F.shape}, with {zero}: d_{j} and r must be >= 1")
+        if r == 0:
+            raise ValueError("weights is empty: the rank r must be >= 1")
+        for j, F in enumerate(factors):
             if F.shape[1] != r:
                 raise ValueError(f"factors[{j}] must have shape (d_{j}, r={r}) to match weights, got {F.shape}")
         if p is not None:
             p = as_prime(p)
+            for name, a in [(f"factors[{j}]", F) for j, F in enumerate(factors)] + [("weights", weights)]:
+                if not np.issubdtype(a.dtype, np.integer):
+                    raise TypeError(f"{name} must hold integers for exact arithmetic mod p={p}, got dtype {a.dtype}")
             factors = [np.mod(F, p).astype(np.int64) for F in factors]
             weights = np.mod(weights, p).astype(np.int64)
         self.factors, self.weights, self.p = factors, weights, p
@@ -722,9 +781,12 @@ class CP:
         return int(sum(F.size for F in self.factors) + self.weights.size)
 
     def to_dense(self):
-        """The represented tensor, shape (d_0, ..., d_{N-1}) (guarded)."""
+        """The represented tensor, shape (d_0, ..., d_{N-1}) (guarded, and so are its two halves)."""
         guard_dense(self.phys_dims, "CP tensor")
         h = self.N // 2
+        for half in (self.phys_dims[:h], self.phys_dims[h:]):
+            guard_dense((math.prod(half), self.rank),
+                        f"CP.to_dense intermediate (half the positions' configurations x rank r={self.rank})")
         left = _product_half(self.factors[:h], self.p) if h else np.ones((1, self.rank), dtype=self.weights.dtype)
         right = _product_half(self.factors[h:], self.p)
         weighted = left * self.weights if self.p is None else left * self.weights % self.p

@@ -63,19 +63,53 @@ class MinCut:
         return f"min cut: {len(self.edges)} bond(s), {bonds} -> rank <= {self.rank_bound} ({self.log_bound:.3g} bits)"
 
 
+def _as_tuples(seq, name, form):
+    """`seq` as a list of tuples, each `form` (e.g. "(u, v, dim)"); TypeError naming `name` otherwise."""
+    if isinstance(seq, (str, bytes, dict)):
+        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}")
+    try:
+        seq = list(seq)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}") from None
+    out = []
+    for i, e in enumerate(seq):
+        if isinstance(e, (str, bytes)):
+            raise TypeError(f"{name}[{i}] must be a {form} tuple, got {type(e).__name__} {e!r}")
+        try:
+            out.append(tuple(e))
+        except TypeError:
+            raise TypeError(f"{name}[{i}] must be a {form} tuple, got {type(e).__name__} {e!r}") from None
+    return out
+
+
+def _check_node(node, where):
+    """A node id must be hashable (an int, a str, a tuple of those, ...)."""
+    try:
+        hash(node)
+    except TypeError:
+        raise TypeError(f"{where} is {node!r} ({type(node).__name__}): node ids must be hashable, "
+                        "e.g. an int, a str or a tuple such as ('W', 0, 1)") from None
+
+
 def _check_network(edges, legs):
-    edges = [tuple(e) for e in edges]
+    edges = _as_tuples(edges, "edges", "(u, v, dim)")
     for i, e in enumerate(edges):
         if len(e) != 3:
             raise ValueError(f"edges[{i}] must be (u, v, dim), got {e!r}")
         u, v, dim = e
+        try:
+            hash((u, v))
+        except TypeError:
+            _check_node(u, f"edges[{i}] node u")
+            _check_node(v, f"edges[{i}] node v")
         as_int(dim, f"edges[{i}] dimension", minimum=1)
         if u == v:
             raise ValueError(f"edges[{i}] joins node {u!r} to itself; trace that bond out before cutting")
-    legs = [tuple(leg) for leg in legs]
+    legs = _as_tuples(legs, "legs", "(node, dim)")
     for j, leg in enumerate(legs):
         if len(leg) != 2:
             raise ValueError(f"legs[{j}] must be (node, dim), got {leg!r}")
+        _check_node(leg[0], f"legs[{j}] node")
         as_int(leg[1], f"legs[{j}] dimension", minimum=1)
     if not legs:
         raise ValueError("legs is empty: a network needs open legs to partition")
@@ -88,9 +122,9 @@ def min_cut(edges, legs, rows):
     Parameters
     ----------
     edges : iterable of (u, v, dim)
-        Bonds between tensors (any hashable node ids), dim >= 1. Parallel bonds add.
+        Bonds between tensors (any hashable node ids), dim an int >= 1. Parallel bonds add.
     legs : sequence of (node, dim)
-        legs[j] is open leg j (particle j), attached to tensor `node`.
+        legs[j] is open leg j (particle j), attached to tensor `node` (hashable), dim >= 1.
     rows : sequence of int
         The open legs on side P.
 

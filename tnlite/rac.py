@@ -180,6 +180,8 @@ class RAC:
         Returns
         -------
         RAC
+            Refused (ValueError) if a weight matrix, or the W_H of all layers together,
+            would have more than ``tnlite.MAX_DENSE_ENTRIES`` entries.
         """
         N = as_int(N, "N", minimum=1)
         M = as_int(M, "M", minimum=1)
@@ -187,6 +189,9 @@ class RAC:
         depth = as_int(depth, "depth", minimum=1)
         rng = as_rng(rng)
         p = _as_prime(p)
+        guard_dense((R, R), f"hidden weights W_H (hidden size R={R})")
+        guard_dense((R, M), f"input weights W_I (hidden size R={R} x M={M})")
+        guard_dense((depth, R, R), f"set of W_H of all layers (depth={depth} x R={R} x R={R})")
         if p is not None:
             draw = lambda *shape: rng.integers(0, p, size=shape)  # noqa: E731
             W_H = [draw(R, R) for _ in range(depth)]
@@ -310,9 +315,13 @@ class RAC:
         Returns
         -------
         list of N ndarrays, shapes (1, M, R), (R, M, R), ..., (R, M, 1)
+            Refused (ValueError) if they would hold more than ``tnlite.MAX_DENSE_ENTRIES``
+            entries in all.
         """
         self._require_depth_one("mps_cores")
         W_H, W_I, h0, W_O = self.W_H[0], self.W_I[0], self.h0[0], self.W_O
+        guard_dense((self.R, self.M, self.R), f"MPS core (R={self.R} x M={self.M} x R={self.R})")
+        guard_dense((self.N, self.R, self.M, self.R), f"set of N={self.N} MPS cores (R={self.R}, M={self.M})")
         core = np.einsum("ba,bd->adb", W_H, W_I)  # (a, d, b)
         if self.p is not None:
             core %= self.p

@@ -24,6 +24,7 @@ bound only: its tensors are never filled in here.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from ._validate import as_array, as_configs, as_int, as_power_of_two, as_rng, as
 from .mincut import min_cut as _min_cut
 
 __all__ = ["TreeTN", "mera_graph"]
+
+#: Largest N for `mera_graph`: it lists ~3N bonds as Python tuples (N = 2**16: ~50 MB).
+_MAX_MERA_N = 2**16
 
 
 def _left_singular(M):
@@ -42,6 +46,15 @@ def _left_singular(M):
     R = np.linalg.qr(M.conj().T, mode="r")  # (k, k)
     U, s, _ = np.linalg.svd(R.conj().T)
     return U, s
+
+
+def _as_discarded_weight(x):
+    """`x` as a finite float >= 0 (bools and non-numbers refused, as in MPS)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"discarded_weight must be a finite number >= 0, got {type(x).__name__} {x!r}")
+    if not (math.isfinite(x) and x >= 0):
+        raise ValueError(f"discarded_weight must be a finite number >= 0, got {x!r}")
+    return float(x)
 
 
 def _random_isometry(m, n, rng):
@@ -63,7 +76,7 @@ class TreeTN:
         has k_parent == 1.
     discarded_weight : float, optional
         Squared singular values dropped by :meth:`from_dense`, relative to the squared
-        norm of the tensor it approximated; 0 otherwise.
+        norm of the tensor it approximated; 0 otherwise. A finite number >= 0.
 
     Attributes
     ----------
@@ -76,6 +89,7 @@ class TreeTN:
     """
 
     def __init__(self, leaves, levels, discarded_weight=0.0):
+        discarded_weight = _as_discarded_weight(discarded_weight)
         for name, seq in (("leaves", leaves), ("levels", levels)):
             if isinstance(seq, np.ndarray) or not hasattr(seq, "__len__"):
                 raise TypeError(f"{name} must be a list of arrays, got {type(seq).__name__}")
@@ -122,7 +136,7 @@ class TreeTN:
         self.leaves = [a.astype(dtype, copy=False) for a in out_leaves]
         self.levels = [[t.astype(dtype, copy=False) for t in row] for row in out_levels]
         self.N, self.L = N, L
-        self.discarded_weight = float(discarded_weight)
+        self.discarded_weight = discarded_weight
 
     # ---- shapes -------------------------------------------------------------
     @property
@@ -324,16 +338,33 @@ class TreeTN:
         Returns
         -------
         TreeTN
+            Refused (ValueError) if a core, or all of them together, would have more
+            than ``tnlite.MAX_DENSE_ENTRIES`` entries (a node has chi[l-1]**2 chi[l]).
         """
         N, L = as_power_of_two(N, "N")
         d = as_int(d, "d", minimum=1)
         rng = as_rng(rng)
-        if isinstance(chi, (int, np.integer)) and not isinstance(chi, bool):
+        if isinstance(chi, (numbers.Integral, np.integer)) and not isinstance(chi, (bool, np.bool_)):
             chi = [chi] * L
-        chi = list(chi)
+        else:
+            try:
+                if isinstance(chi, (str, bytes, bool, np.bool_)):
+                    raise TypeError
+                chi = list(chi)
+            except TypeError:
+                raise TypeError(f"chi must be an int or a sequence of L={L} ints (one per level), "
+                                f"got {type(chi).__name__} {chi!r}") from None
         if len(chi) != L:
             raise ValueError(f"chi has {len(chi)} entries; N={N} needs one per level 0..L-1, L=log2({N})={L}")
         chi = [as_int(c, f"chi[{l}]", minimum=1) for l, c in enumerate(chi)] + [1]
+        guard_dense((d, chi[0]), f"random leaf (d={d} x chi[0]={chi[0]})")
+        total = N * d * chi[0]
+        for l in range(1, L + 1):
+            k, kp = chi[l - 1], chi[l]
+            guard_dense((k, k, kp), f"random node of level {l} (chi[{l - 1}]={k} squared x "
+                                    + ("1, the root)" if l == L else f"chi[{l}]={kp})"))
+            total += (N >> l) * k * k * kp
+        guard_dense((total,), f"set of random cores (N={N}, d={d}, chi={tuple(chi[:-1])})")
         leaves = [_random_isometry(d, chi[0], rng) for _ in range(N)]
         levels = []
         for l in range(1, L + 1):
@@ -370,8 +401,16 @@ def mera_graph(N, chi, d=2):
     -------
     edges : list of (u, v, dim)
     legs : list of (node, dim), one per particle
+
+    Raises
+    ------
+    ValueError
+        N above 2**16 = 65,536: the lists would take gigabytes of Python objects.
     """
     N, _ = as_power_of_two(N, "N")
+    if N > _MAX_MERA_N:
+        raise ValueError(f"N={N:,} is too large for mera_graph: it lists about 3N bonds as Python objects; "
+                         f"use N <= 2**16 = {_MAX_MERA_N:,}")
     chi = as_int(chi, "chi", minimum=1)
     d = as_int(d, "d", minimum=1)
     edges, legs = [], [None] * N
