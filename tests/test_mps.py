@@ -408,3 +408,59 @@ def test_bad_methods():
     big = MPS([np.ones((1, 2, 1))] * 27)
     with pytest.raises(ValueError, match="refusing to build a dense MPS contraction"):
         big.to_dense()
+
+
+@pytest.mark.parametrize("t, bad", [(0, np.nan), (1, np.inf), (2, complex(np.nan, 0))])
+def test_cores_with_nan_or_inf_are_refused(t, bad):
+    # before: accepted, then nan entropies, nan to_dense or an SVD LinAlgError later
+    cores = [c.astype(complex) for c in MPS.random(3, 2, 2, rng=0).cores]
+    cores[t][0, 1, 0] = bad
+    with pytest.raises(ValueError, match=rf"cores\[{t}\] has nan or inf entries"):
+        MPS(cores)
+
+
+def test_from_dense_refuses_inf_and_complex_nan():
+    for bad in (np.inf, -np.inf, complex(0, np.nan)):
+        psi = np.ones((2, 2, 2), dtype=complex)
+        psi[1, 0, 1] = bad
+        with pytest.raises(ValueError, match="psi has nan or inf entries"):
+            MPS.from_dense(psi)
+
+
+@pytest.mark.parametrize("w, exc", [(True, TypeError), (np.True_, TypeError), ("a", TypeError), (None, TypeError),
+                                    ([0.1], TypeError), (np.inf, ValueError), (np.nan, ValueError)])
+def test_discarded_weight_must_be_a_finite_non_negative_number(w, exc):
+    cores = MPS.random(3, 2, 2, rng=0).cores
+    with pytest.raises(exc, match="discarded_weight must be a finite number >= 0"):
+        MPS(cores, discarded_weight=w)
+    assert MPS(cores, discarded_weight=np.float32(0.25)).discarded_weight == 0.25
+
+
+def test_random_refuses_a_huge_core_before_drawing():
+    # chi=10**6 at N=40, d=2: core 13 would be 2**13 x 2 x 2**14 (min(chi, 2**(t+1), 2**(N-t-1)))
+    with pytest.raises(ValueError, match=r"random MPS core 13 of 268,435,456 entries \(shape 8192 x 2 x 16384\)"):
+        MPS.random(40, 2, 10**6, rng=0)
+
+
+def test_random_refuses_cores_too_big_together():
+    # every core of MPS.random(30, 2, 3000) is at most 3000 x 2 x 3000 = 18e6 entries (below the limit), but
+    # together they hold sum_t left_t * 2 * right_t entries
+    bonds = [1] + [min(3000, 2 ** (t + 1), 2 ** (30 - t - 1)) for t in range(29)] + [1]
+    total = sum(bonds[t] * 2 * bonds[t + 1] for t in range(30))
+    assert max(bonds) ** 2 * 2 <= tl.MAX_DENSE_ENTRIES < total
+    with pytest.raises(ValueError, match=rf"set of 30 random MPS cores of {total:,} entries"):
+        MPS.random(30, 2, 3000, rng=0)
+
+
+@pytest.mark.parametrize("N, d, chi", [(6, 2, 10**9), (12, 3, 5), (9, 1, 4), (7, 2, 1), (50, 2, 7)])
+def test_random_bond_dims_are_min_of_chi_and_both_sides(N, d, chi):
+    m = MPS.random(N, d, chi, rng=1)
+    assert m.bond_dims == tuple(min(chi, d ** (t + 1), d ** (N - t - 1)) for t in range(N - 1))
+    assert m.norm() == pytest.approx(1.0, abs=1e-12)
+    assert all(np.isfinite(c).all() for c in m.cores)
+
+
+@pytest.mark.parametrize("rows", [{0: 1}, "01"])
+def test_min_cut_refuses_rows_as_a_dict_or_string(rows):
+    with pytest.raises(TypeError, match="rows must be a sequence of axis indices"):
+        MPS.random(4, 2, 2, rng=0).min_cut(rows)

@@ -291,3 +291,22 @@ def test_tfim_operator_rejects_bad_input_like_the_matrix():
         spins.tfim_operator(4, h="x")
     with pytest.raises(ValueError, match="periodic chain needs N >= 3"):
         spins.tfim_operator(2, periodic=True)
+
+
+@pytest.mark.parametrize("N", [4, 7])  # dense path (dim <= 64) and eigsh path
+@pytest.mark.parametrize("fmt", ["array", "csr", "csc", "coo", "lil", "dok"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_ground_state_refuses_nan_or_inf_entries(N, fmt, bad):
+    # before: LinAlgError "Eigenvalues did not converge" or an ARPACK error -9999
+    H = tfim_hamiltonian(N).toarray()
+    H[1, 2] = H[2, 1] = bad  # symmetric, so only the finiteness check can refuse it
+    H = H if fmt == "array" else sp.csr_matrix(H).asformat(fmt)
+    with pytest.raises(ValueError, match="H has nan or inf entries"):
+        ground_state(H)
+
+
+def test_ground_state_accepts_integer_sparse_matrices():
+    # integer entries are finite by type: no check, and the same energy as the float matrix
+    H = tfim_hamiltonian(5, J=1.0, h=2.0)
+    E_int, _ = ground_state(H.astype(np.int64))
+    assert E_int == pytest.approx(np.linalg.eigvalsh(H.toarray())[0], abs=1e-10)

@@ -178,7 +178,7 @@ def test_size_guard_refuses_before_allocating():
         (lambda: tl.matricize(np.ones((2, 2)), 1.5), TypeError, "rows must be a sequence"),
         (lambda: tl.matricize(5.0, [0]), ValueError, "A must have at least 1 axes"),
         (lambda: tl.matricize([["a"]], [0]), TypeError, "A must hold numbers"),
-        (lambda: tl.schmidt_rank(np.ones((2, 2)), [0], tol=-1), ValueError, "tol must be a non-negative number"),
+        (lambda: tl.schmidt_rank(np.ones((2, 2)), [0], tol=-1), ValueError, "tol must be a finite number >= 0"),
         (lambda: tl.entanglement_entropy(np.ones((2, 2)), [0], base=1), ValueError, "base must be positive and not 1"),
         (lambda: tl.entanglement_entropy(np.ones((2, 2)), [0], base="2"), TypeError, "base must be a number"),
         (lambda: tl.entanglement_entropy(np.zeros((2, 2)), [0]), ValueError, "the zero tensor"),
@@ -203,3 +203,124 @@ def test_size_guard_refuses_before_allocating():
 def test_bad_input_is_refused_with_a_message_naming_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def _with(A, index, value):
+    A = np.array(A, dtype=np.result_type(A, float))
+    A[index] = value
+    return A
+
+
+_PSI = tl.random_state(4, 2, rng=3)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(0, np.nan)])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda A: tl.matricize(A, [0]), "A"),
+        (lambda A: tl.schmidt_values(A, [0, 1]), "A"),
+        (lambda A: tl.schmidt_rank(A, [0]), "A"),
+        (lambda A: tl.entanglement_entropy(A, [1]), "A"),
+        (lambda A: tl.entropy_profile(A), "A"),
+        (lambda A: tl.entropy_from_schmidt(A.ravel()[:4]), "s"),
+        (lambda A: tl.product_state(A.reshape(8, 2)), "local_states"),
+    ],
+)
+def test_nan_and_inf_entries_are_refused_naming_the_argument(call, name, bad):
+    # before: nan Schmidt values, entropies of -0.0 or nan, or LinAlgError from LAPACK
+    with pytest.raises(ValueError, match=f"^{name} has nan or inf entries"):
+        call(_with(_PSI, (0, 0, 0, 0), bad))
+
+
+def test_entropy_from_schmidt_refuses_nan_instead_of_returning_nan():
+    with pytest.raises(ValueError, match="s has nan or inf entries"):
+        tl.entropy_from_schmidt([np.nan, 1.0])
+    with pytest.raises(ValueError, match="s has nan or inf entries"):
+        tl.entropy_from_schmidt([np.inf, 1.0])
+
+
+@pytest.mark.parametrize("tol, exc", [(True, TypeError), ("a", TypeError), ([1e-3], TypeError), (None, None),
+                                      (np.nan, ValueError), (np.inf, ValueError), (-1e-3, ValueError)])
+def test_schmidt_rank_tol_must_be_a_finite_non_negative_number(tol, exc):
+    if exc is None:
+        assert tl.schmidt_rank(np.diag([1.0, 1e-3]), [0], tol=tol) == 2
+        return
+    for A in (np.diag([1.0, 1e-3]), np.zeros((2, 2))):  # checked before the zero-tensor shortcut too
+        with pytest.raises(exc, match="tol must be a finite number >= 0"):
+            tl.schmidt_rank(A, [0], tol=tol)
+
+
+def test_schmidt_rank_accepts_numpy_and_integer_tolerances():
+    A = np.diag([1.0, 1e-3, 1e-6])  # singular values 1, 1e-3, 1e-6: the rank is how many exceed tol
+    assert tl.schmidt_rank(A, [0], tol=np.float32(1e-4)) == 2
+    assert tl.schmidt_rank(A, [0], tol=0) == 3
+    assert tl.schmidt_rank(A, [0], tol=np.int64(1)) == 0
+
+
+@pytest.mark.parametrize("base", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda b: tl.entanglement_entropy(_PSI, [0], base=b),
+        lambda b: tl.entropy_from_schmidt([1, 1], base=b),
+        lambda b: tl.entropy_profile(_PSI, base=b),
+        lambda b: tl.page_entropy(2, 4, base=b),
+    ],
+)
+def test_infinite_or_nan_base_is_refused(call, base):
+    # before: base=inf gave 0.0 bits for every state
+    with pytest.raises(ValueError, match="base must be positive and not 1, and finite"):
+        call(base)
+
+
+@pytest.mark.parametrize("real", ["yes", "no", None, 2, 1.0, [True]])
+def test_random_state_refuses_non_bool_real(real):
+    with pytest.raises(TypeError, match="real must be True or False"):
+        tl.random_state(3, 2, rng=0, real=real)
+
+
+def test_random_state_accepts_numpy_bools():
+    assert tl.random_state(3, 2, rng=0, real=np.True_).dtype == np.float64
+    assert tl.random_state(3, 2, rng=0, real=np.False_).dtype == np.complex128
+
+
+@pytest.mark.parametrize(
+    "shape, exc, match",
+    [
+        (5, TypeError, "shape must be a sequence of ints, got int 5"),
+        (None, TypeError, "shape must be a sequence of ints"),
+        ([2.5], TypeError, r"shape must hold ints, got 2.5 \(float\)"),
+        (["a"], TypeError, "shape must hold ints"),
+        ([True, 2], TypeError, r"shape must hold ints, got True \(bool\)"),
+        ([-1, 3], ValueError, "shape must hold non-negative ints, got -1"),
+        ([-4, -4], ValueError, "shape must hold non-negative ints, got -4"),
+    ],
+)
+def test_guard_dense_refuses_a_malformed_shape(shape, exc, match):
+    with pytest.raises(exc, match=match):
+        tl.guard_dense(shape)
+
+
+def test_guard_dense_counts_entries_and_names_shape_and_count():
+    assert tl.guard_dense([4, 5, 6]) == 120
+    assert tl.guard_dense((np.int64(3), 0, 2**40)) == 0  # an empty array is never too big
+    assert tl.guard_dense(()) == 1
+    assert tl.guard_dense([2] * 26) == 2**26  # the limit itself is allowed
+    with pytest.raises(ValueError, match=r"of 268,435,456 entries \(shape 16384 x 16384\)"):
+        tl.guard_dense([2**14, 2**14])
+    with pytest.raises(ValueError, match=r"GHZ state of 1,099,511,627,776 entries \(shape 2\^40\)"):
+        tl.ghz_state(40)
+
+
+def test_guard_dense_on_a_million_axes_reports_the_count_as_a_power_of_ten():
+    # 2**(10**6) = 10**301029.99...: the exact product of a million dims is not formed
+    with pytest.raises(ValueError, match=r"about 10\^301030 entries \(shape 2\^1000000\)"):
+        tl.ghz_state(10**6)
+
+
+@pytest.mark.parametrize("rows", [{0: 1}, "01"])
+def test_rows_given_as_a_dict_or_string_is_refused(rows):
+    # before: a dict silently used its keys, {0: 1} -> rows (0,)
+    with pytest.raises(TypeError, match="rows must be a sequence of axis indices"):
+        tl.matricize(_PSI, rows)

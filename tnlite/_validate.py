@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import reprlib
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -20,15 +22,53 @@ def guard_dense(shape, what="tensor"):
 
     Call this *before* allocating. Sizes are computed with Python ints, so
     they cannot overflow.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Non-negative dimensions (Python or numpy ints; bools and floats are refused).
+    what : str
+        What would be built, for the message ("random state", "MPS contraction", ...).
+
+    Returns
+    -------
+    int
+        The number of entries, at most MAX_DENSE_ENTRIES.
+
+    Raises
+    ------
+    TypeError
+        `shape` is not a sequence of integers.
+    ValueError
+        A dimension is negative, or the array would have more than MAX_DENSE_ENTRIES
+        entries (the message gives the shape and the number of entries).
     """
-    size = 1
-    for s in shape:
-        size *= int(s)
+    try:
+        dims = list(shape)
+    except TypeError:
+        raise TypeError(f"shape must be a sequence of ints, got {type(shape).__name__} {reprlib.repr(shape)}") from None
+    for k, s in enumerate(dims):
+        if isinstance(s, (bool, np.bool_)) or not isinstance(s, (numbers.Integral, np.integer)):
+            raise TypeError(f"shape must hold ints, got {s!r} ({type(s).__name__}) at position {k} of {reprlib.repr(shape)}")
+        dims[k] = int(s)
+        if dims[k] < 0:
+            raise ValueError(f"shape must hold non-negative ints, got {dims[k]} at position {k} of {reprlib.repr(tuple(dims))}")
+    if 0 in dims:
+        return 0
+    # exact product while it is small; past 10**30 only its logarithm (the exact product
+    # of a million dims would take seconds of big-int arithmetic just to say "too big")
+    size, log10 = 1, 0.0
+    for s in dims:
+        if size <= 10**30:
+            size *= s
+        log10 += math.log10(s)
     if size > MAX_DENSE_ENTRIES:
-        dims = [int(s) for s in shape]
-        dims = f"{dims[0]}^{len(dims)}" if len(set(dims)) == 1 and len(dims) > 3 else " x ".join(map(str, dims))
+        count = f"{size:,}" if log10 < 30 else f"about 10^{log10:.0f}"
+        shown = f"{dims[0]}^{len(dims)}" if len(set(dims)) == 1 and len(dims) > 3 else " x ".join(map(str, dims))
+        if len(shown) > 80:
+            shown = f"{len(dims)} axes, {shown[:60]} ..."
         raise ValueError(
-            f"refusing to build a dense {what} of {size:,} entries ({dims}); "
+            f"refusing to build a dense {what} of {count} entries (shape {shown}); "
             f"the limit is tnlite.MAX_DENSE_ENTRIES = {MAX_DENSE_ENTRIES:,}. "
             "Use a smaller N or a tensor-network method that never goes dense."
         )
@@ -50,6 +90,15 @@ def as_int(x, name, minimum=None):
     return x
 
 
+def as_nonnegative(x, name):
+    """`x` as a finite float >= 0; bools, strings and arrays refused (TypeError), nan/inf/negative (ValueError)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a finite number >= 0, got {type(x).__name__} {x!r}")
+    if not (math.isfinite(x) and x >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
 def as_power_of_two(x, name):
     """`x` as an int that is a power of two (>= 2); returns (x, log2 x)."""
     x = as_int(x, name, minimum=2)
@@ -58,8 +107,21 @@ def as_power_of_two(x, name):
     return x, x.bit_length() - 1
 
 
-def as_array(A, name, ndim=None, min_ndim=None):
-    """`A` as a numeric ndarray; checks its number of axes when asked."""
+def as_array(A, name, ndim=None, min_ndim=None, finite=True):
+    """`A` as a numeric ndarray; checks its number of axes when asked.
+
+    Parameters
+    ----------
+    A : array_like
+    name : str
+        The argument's name, for messages.
+    ndim, min_ndim : int, optional
+        Required number of axes, or the least number.
+    finite : bool
+        Refuse nan and inf entries (float and complex arrays; ints and bools are always
+        finite). One pass over the data, about as fast as ``A.sum()``; pass False for a
+        big batch on a hot path, where nan in gives a visible nan out.
+    """
     try:
         arr = np.asarray(A)
     except Exception as exc:  # ragged lists and the like
@@ -70,13 +132,30 @@ def as_array(A, name, ndim=None, min_ndim=None):
         raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
     if min_ndim is not None and arr.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} axes, got shape {arr.shape}")
+    if finite and np.issubdtype(arr.dtype, np.inexact) and not _all_finite(arr):
+        raise ValueError(f"{name} has nan or inf entries")
     return arr
+
+
+def _all_finite(arr):
+    """True if every entry of the float/complex `arr` is finite.
+
+    A nan or inf entry makes the sum non-finite, so a finite sum settles it without a
+    boolean temporary (the case that matters: an honest array); only a non-finite sum,
+    which may also be an overflow of finite entries, needs the entrywise test.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(arr.sum()):
+            return True
+    return bool(np.isfinite(arr).all())
 
 
 def as_rows(rows, n_axes, name="rows"):
     """`rows` as a tuple of distinct axis indices in range(n_axes), order kept."""
     if isinstance(rows, (numbers.Integral, np.integer)) and not isinstance(rows, bool):
         rows = (rows,)
+    if isinstance(rows, (Mapping, str)):  # iterating would silently use the keys / characters
+        raise TypeError(f"{name} must be a sequence of axis indices, got {type(rows).__name__} {rows!r}")
     try:
         items = list(rows)
     except TypeError:
@@ -107,17 +186,21 @@ def as_rng(rng, name="rng"):
 
 
 def as_base(base, name="base"):
-    """A logarithm base: a positive number other than 1."""
+    """A logarithm base: a finite positive number other than 1."""
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"{name} must be a number (2 for bits, numpy.e for nats), got {base!r}")
-    if not base > 0 or base == 1:
-        raise ValueError(f"{name} must be positive and not 1 (2 for bits, numpy.e for nats), got {base}")
+    if not (math.isfinite(base) and base > 0) or base == 1:
+        raise ValueError(f"{name} must be positive and not 1, and finite (2 for bits, numpy.e for nats), got {base}")
     return float(base)
 
 
 def as_features(X, N, M, name="X"):
-    """A batch of input features as a float/complex array of shape (B, N, M)."""
-    X = as_array(X, name)
+    """A batch of input features as a float/complex array of shape (B, N, M).
+
+    Not checked for nan or inf: a batch is large and scored often, and a nan feature
+    gives a visible nan score.
+    """
+    X = as_array(X, name, finite=False)
     if X.ndim == 2 and X.shape == (N, M):
         raise ValueError(f"{name} must have shape (B, {N}, {M}), got {X.shape}; for one sample use {name}[None]")
     if X.ndim != 3 or X.shape[1:] != (N, M):

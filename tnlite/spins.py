@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ._validate import as_array, as_int, guard_dense
+from ._validate import _all_finite, as_array, as_int, guard_dense
 
 __all__ = ["tfim_hamiltonian", "tfim_operator", "heisenberg_hamiltonian", "ground_state"]
 
@@ -235,8 +235,11 @@ def ground_state(H, tol=0.0):
     Parameters
     ----------
     H : scipy.sparse matrix, LinearOperator or array_like, shape (2**N, 2**N), N >= 2
-        Hermitian (a non-Hermitian H raises ValueError, see above). A LinearOperator
-        such as :func:`tfim_operator` is used through its products only.
+        Hermitian (a non-Hermitian H raises ValueError, see above), with finite entries
+        (nan or inf in an array or in a sparse matrix's stored entries raises ValueError).
+        A LinearOperator such as :func:`tfim_operator` is used through its products
+        only, so its entries cannot be checked: one that produces nan gives an eigsh
+        error or a nan result.
     tol : float, optional
         eigsh's convergence tolerance, relative to the eigenvalue; 0 (the default) means
         machine precision. The energy's error is of the order of tol squared (it is
@@ -253,7 +256,11 @@ def ground_state(H, tol=0.0):
         degenerate ground level, psi is one vector of the ground space.
     """
     if not (sp.issparse(H) or isinstance(H, LinearOperator)):
-        H = as_array(H, "H", ndim=2)
+        H = as_array(H, "H", ndim=2)  # refuses nan and inf
+    elif sp.issparse(H):
+        data = H.data if H.format in ("csr", "csc", "coo", "bsr", "dia") else H.tocsr().data  # stored entries
+        if np.issubdtype(data.dtype, np.inexact) and not _all_finite(data):
+            raise ValueError("H has nan or inf entries")
     if H.ndim != 2 or H.shape[0] != H.shape[1]:
         raise ValueError(f"H must be a square matrix, got shape {H.shape}")
     dim = H.shape[0]

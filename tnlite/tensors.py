@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import MAX_DENSE_ENTRIES, as_array, as_base, as_int, as_prime, as_rng, as_rows, guard_dense
+from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_int, as_nonnegative, as_prime, as_rng, as_rows,
+                        guard_dense)
 
 __all__ = [
     "MAX_DENSE_ENTRIES",
@@ -42,6 +43,7 @@ def matricize(A, rows):
     Parameters
     ----------
     A : array_like, shape (d_0, ..., d_{N-1})
+        Finite entries (nan or inf is refused: it would poison every value computed from it).
     rows : sequence of int
         Distinct axes of `A` that form the row side P, in the order they are flattened.
         The remaining axes form the columns, in ascending order.
@@ -67,7 +69,11 @@ def schmidt_values(A, rows):
     -------
     ndarray, shape (min(dim P, dim Q),)
     """
-    mat = matricize(A, rows)
+    return _singular_values(matricize(A, rows))
+
+
+def _singular_values(mat):
+    """Singular values of the matrix `mat`, descending."""
     if mat.shape[0] < mat.shape[1]:
         mat = mat.T  # LAPACK is fastest on the tall orientation; singular values are the same
     if mat.size == 0:
@@ -83,23 +89,23 @@ def schmidt_rank(A, rows, tol=None):
     A : array_like, shape (d_0, ..., d_{N-1})
     rows : sequence of int
     tol : float, optional
-        Absolute threshold. By default numpy's ``matrix_rank`` rule,
-        ``s_max * max(m, n) * eps`` for an m x n matricization: the smallest gap
-        that floating point can still resolve. A rank computed in floating point is
-        a judgement; pass a larger `tol` for data that carries noise.
+        Absolute threshold, a finite number >= 0. By default (None) numpy's
+        ``matrix_rank`` rule, ``s_max * max(m, n) * eps`` for an m x n matricization:
+        the smallest gap that floating point can still resolve. A rank computed in
+        floating point is a judgement; pass a larger `tol` for data that carries noise.
 
     Returns
     -------
     int
     """
-    s = schmidt_values(A, rows)
+    if tol is not None:
+        tol = as_nonnegative(tol, "tol")
+    mat = matricize(A, rows)
+    s = _singular_values(mat)
     if s.size == 0 or s[0] == 0:
         return 0
     if tol is None:
-        shape = matricize(A, rows).shape
-        tol = s[0] * max(shape) * np.finfo(s.dtype).eps
-    elif not np.isscalar(tol) or not tol >= 0:
-        raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+        tol = s[0] * max(mat.shape) * np.finfo(s.dtype).eps
     return int(np.count_nonzero(s > tol))
 
 
@@ -109,7 +115,8 @@ def entropy_from_schmidt(s, base=2):
     Parameters
     ----------
     s : array_like, shape (k,)
-        Schmidt values (or any singular values; they are normalised here).
+        Schmidt values (or any singular values; they are normalised here), finite and
+        not all zero.
     base : float
         2 for bits (default), numpy.e for nats.
     """
@@ -129,6 +136,7 @@ def entanglement_entropy(A, rows, base=2):
     Parameters
     ----------
     A : array_like, shape (d_0, ..., d_{N-1}), real or complex
+        Finite entries, not all zero.
     rows : sequence of int
     base : float
         2 for bits (default), numpy.e for nats.
@@ -169,6 +177,7 @@ def entropy_profile(A, base=2):
     Parameters
     ----------
     A : array_like, shape (d_0, ..., d_{N-1}), N >= 2, real or complex
+        Finite entries, not all zero.
     base : float
         2 for bits (default), numpy.e for nats.
 
@@ -217,7 +226,7 @@ def product_state(local_states):
     Parameters
     ----------
     local_states : array_like, shape (N, d)
-        One local vector per particle (normalised here).
+        One local vector per particle (normalised here), finite and non-zero.
 
     Returns
     -------
@@ -276,7 +285,8 @@ def random_state(N, d, rng, real=False):
     N, d : int
     rng : numpy.random.Generator or int seed
     real : bool
-        Draw a real Gaussian vector instead (Haar on the real sphere).
+        Draw a real Gaussian vector instead (Haar on the real sphere). Must be True or
+        False (a truthy string such as 'no' is refused).
 
     Returns
     -------
@@ -285,6 +295,8 @@ def random_state(N, d, rng, real=False):
     N = as_int(N, "N", minimum=1)
     d = as_int(d, "d", minimum=1)
     rng = as_rng(rng)
+    if not isinstance(real, (bool, np.bool_)):
+        raise TypeError(f"real must be True or False, got {type(real).__name__} {real!r}")
     size = guard_dense((d,) * N, "random state")
     psi = rng.standard_normal(size)
     if not real:
