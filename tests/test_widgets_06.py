@@ -115,3 +115,16 @@ def test_panels_refuse_sizes_that_would_not_answer_at_once():
         W.build_convac_partition(N=8, widths=2)
     with pytest.raises(TypeError, match="custom must be a string"):
         W.build_convac_partition(custom=5)
+
+
+def test_panel_frame_refuses_what_it_cannot_show():
+    from tnlite.widgets import FigurePane, Panel
+
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure, got NoneType"):
+        FigurePane(None)
+    fig = plt.figure()
+    with pytest.raises(TypeError, match="controls must be a dict of name -> ipywidgets value widget"):
+        Panel({"n": 3}, fig, lambda panel: None)
+    with pytest.raises(TypeError, match="update must be a function"):
+        Panel({}, fig, None)
+    plt.close(fig)

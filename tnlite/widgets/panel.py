@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 
 def _ipython():
@@ -39,6 +40,8 @@ class FigurePane:
     always_render = False
 
     def __init__(self, fig):
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
         self.fig = fig
         self._is_canvas = isinstance(fig.canvas, widgets.DOMWidget)
         self.widget = fig.canvas if self._is_canvas else widgets.Image(format="png")
@@ -80,6 +83,10 @@ class Panel(widgets.VBox):
     """
 
     def __init__(self, controls, fig, update, artists=None, layout_rows=None):
+        if not isinstance(controls, dict) or not all(isinstance(c, widgets.ValueWidget) for c in controls.values()):
+            raise TypeError("controls must be a dict of name -> ipywidgets value widget (IntSlider, Dropdown, ...)")
+        if not callable(update):
+            raise TypeError(f"update must be a function update(panel), got {type(update).__name__}")
         self.controls = dict(controls)
         self.fig = fig
         self.artists = dict(artists or {})
