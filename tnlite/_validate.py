@@ -90,6 +90,13 @@ def as_int(x, name, minimum=None):
     return x
 
 
+def as_flag(x, name):
+    """`x` as a bool; only True/False (or numpy bools) are accepted, so 'yes' or 1 are not."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(x).__name__} {x!r}")
+    return bool(x)
+
+
 def as_nonnegative(x, name):
     """`x` as a finite float >= 0; bools, strings and arrays refused (TypeError), nan/inf/negative (ValueError)."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):

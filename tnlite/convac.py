@@ -51,6 +51,7 @@ import numpy as np
 from ._validate import (
     as_array,
     as_configs,
+    as_flag,
     as_features,
     as_int,
     as_power_of_two,
@@ -134,13 +135,6 @@ def _as_widths(widths, L, needs):
     if len(widths) != L:
         raise ValueError(f"widths has {len(widths)} entries; {needs} (one per conv layer)")
     return tuple(as_int(r, f"widths[{l}]", minimum=1) for l, r in enumerate(widths))
-
-
-def _as_flag(x, name):
-    """`x` as a bool; only True/False (or numpy bools) are accepted, so 'yes' or 1 are not."""
-    if not isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(x).__name__} {x!r}")
-    return bool(x)
 
 
 def _draw_layer(rng, n, r_out, r_in, fan, shared, p, what):
@@ -246,7 +240,7 @@ class ConvAC:
     def __init__(self, layers, w_out, N=None, shallow=False, p=None, grid=None):
         if p is not None:
             p = as_prime(p)
-        shallow = _as_flag(shallow, "shallow")
+        shallow = as_flag(shallow, "shallow")
         if isinstance(layers, np.ndarray) or not hasattr(layers, "__len__") or len(layers) == 0:
             raise ValueError("layers must be a non-empty list of weight arrays, one per conv layer")
         layers = [as_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
@@ -338,7 +332,7 @@ class ConvAC:
         M = as_int(M, "M", minimum=1)
         widths = _as_widths(widths, L, f"N={N} needs log2({N})={L}")
         rng = as_rng(rng)
-        shared = _as_flag(shared, "shared")
+        shared = as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         ins = (M,) + widths[:-1]
         layers = [_draw_layer(rng, N >> l, widths[l], ins[l], 1 if l == 0 else ins[l], shared, p,
@@ -362,7 +356,7 @@ class ConvAC:
         M = as_int(M, "M", minimum=1)
         widths = _as_widths(widths, L, f"a {side} x {side} grid needs log2({side})={L}")
         rng = as_rng(rng)
-        shared = _as_flag(shared, "shared")
+        shared = as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         ins = (M,) + widths[:-1]
         N = side * side
@@ -387,7 +381,7 @@ class ConvAC:
         M = as_int(M, "M", minimum=1)
         r = as_int(r, "r", minimum=1)
         rng = as_rng(rng)
-        shared = _as_flag(shared, "shared")
+        shared = as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         W = _draw_layer(rng, N, r, M, 1, shared, p, f"conv layer (N={N} positions x r={r} x M={M})")
         return cls([W], cls._draw_out(rng, r, p), N=N, shallow=True, p=p)

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ._validate import _all_finite, as_array, as_int, guard_dense
+from ._validate import _all_finite, as_array, as_flag, as_int, guard_dense
 
 __all__ = ["tfim_hamiltonian", "tfim_operator", "heisenberg_hamiltonian", "ground_state"]
 
@@ -29,8 +29,7 @@ def _check_chain(N, periodic):
     N = as_int(N, "N")
     if N < 2:
         raise ValueError(f"N must be >= 2 for a chain with bonds, got {N}")
-    if not isinstance(periodic, (bool, np.bool_)):
-        raise TypeError(f"periodic must be True or False, got {periodic!r}")
+    periodic = as_flag(periodic, "periodic")
     if periodic and N < 3:
         raise ValueError(f"a periodic chain needs N >= 3 (N=2 would count its one bond twice), got N={N}")
     guard_dense((2,) * N, "state vector")

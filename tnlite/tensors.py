@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_int, as_nonnegative, as_prime, as_rng, as_rows,
+from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_flag, as_int, as_nonnegative, as_prime, as_rng, as_rows,
                         guard_dense)
 
 __all__ = [
@@ -198,14 +198,11 @@ def entropy_profile(A, base=2):
     mid = max(l for l in range(1, N) if left[l] <= size // left[l]) if left[1] <= size // left[1] else 0
     profile = np.empty(N - 1)
 
-    def entropy(rho):
-        return _entropy_of_gram(rho, total, base)
-
     if mid >= 1:
         M = A.reshape(left[mid], -1)
         rho = M @ M.conj().T  # (left, left'): sites 0..mid-1
         for l in range(mid, 0, -1):
-            profile[l - 1] = entropy(rho)
+            profile[l - 1] = _entropy_of_gram(rho, total, base)
             if l > 1:  # trace out site l-1
                 d = dims[l - 1]
                 rho = np.einsum("ajbj->ab", rho.reshape(left[l - 1], d, left[l - 1], d))
@@ -213,7 +210,7 @@ def entropy_profile(A, base=2):
         M = A.reshape(left[mid + 1], -1)
         rho = M.T @ M.conj()  # (right, right'): sites mid+1..N-1
         for l in range(mid + 1, N):
-            profile[l - 1] = entropy(rho)
+            profile[l - 1] = _entropy_of_gram(rho, total, base)
             if l < N - 1:  # trace out site l
                 d, rest = dims[l], size // left[l + 1]
                 rho = np.einsum("jajb->ab", rho.reshape(d, rest, d, rest))
@@ -295,8 +292,7 @@ def random_state(N, d, rng, real=False):
     N = as_int(N, "N", minimum=1)
     d = as_int(d, "d", minimum=1)
     rng = as_rng(rng)
-    if not isinstance(real, (bool, np.bool_)):
-        raise TypeError(f"real must be True or False, got {type(real).__name__} {real!r}")
+    real = as_flag(real, "real")
     size = guard_dense((d,) * N, "random state")
     psi = rng.standard_normal(size)
     if not real:

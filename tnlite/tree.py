@@ -28,7 +28,7 @@ import numbers
 
 import numpy as np
 
-from ._validate import as_array, as_configs, as_int, as_power_of_two, as_rng, as_rows, guard_dense
+from ._validate import as_array, as_configs, as_int, as_nonnegative, as_power_of_two, as_rng, as_rows, guard_dense
 from .mincut import min_cut as _min_cut
 
 __all__ = ["TreeTN", "mera_graph"]
@@ -46,15 +46,6 @@ def _left_singular(M):
     R = np.linalg.qr(M.conj().T, mode="r")  # (k, k)
     U, s, _ = np.linalg.svd(R.conj().T)
     return U, s
-
-
-def _as_discarded_weight(x):
-    """`x` as a finite float >= 0 (bools and non-numbers refused, as in MPS)."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"discarded_weight must be a finite number >= 0, got {type(x).__name__} {x!r}")
-    if not (math.isfinite(x) and x >= 0):
-        raise ValueError(f"discarded_weight must be a finite number >= 0, got {x!r}")
-    return float(x)
 
 
 def _random_isometry(m, n, rng):
@@ -89,7 +80,7 @@ class TreeTN:
     """
 
     def __init__(self, leaves, levels, discarded_weight=0.0):
-        discarded_weight = _as_discarded_weight(discarded_weight)
+        discarded_weight = as_nonnegative(discarded_weight, "discarded_weight")
         for name, seq in (("leaves", leaves), ("levels", levels)):
             if isinstance(seq, np.ndarray) or not hasattr(seq, "__len__"):
                 raise TypeError(f"{name} must be a list of arrays, got {type(seq).__name__}")

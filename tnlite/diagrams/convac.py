@@ -80,10 +80,14 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
     return ax
 
 
-def _scene(net, rows, show_cut, as_tree):
-    """What draw_convac draws, as plain data: lines, nodes, texts, title, limits."""
+def _scene(net, rows, show_cut, as_tree, cut=None):
+    """What draw_convac draws, as plain data: lines, nodes, texts, title, limits. `cut`: the
+    min cut of `rows` when the caller has it already."""
     N, L, r = net.N, net.L, net.widths
-    cut = net.min_cut(sorted(rows)) if show_cut else None
+    if not show_cut:
+        cut = None
+    elif cut is None:
+        cut = net.min_cut(sorted(rows))
     hot = set() if cut is None else {frozenset((u, v)) for u, v, _ in cut.edges}
     edges, legs = net.tensor_network(None if rows is None else sorted(rows))
     dx = 1.0
@@ -180,11 +184,12 @@ def _draw_scene(ax, scene):
     _DRAWN[ax] = (scene["layout"], line_artists, circles, text_artists)
 
 
-def _redraw_convac(ax, net, rows, show_cut=True):
+def _redraw_convac(ax, net, rows, cut):
     """Redraw `net` on an `ax` that holds a draw_convac drawing: in place when the geometry
     is the same (only colours, widths, labels and the title change; a panel update then
-    creates no artists), else cleared and drawn afresh."""
-    scene = _scene(net, set(as_rows(rows, net.N)), show_cut, False)
+    creates no artists), else cleared and drawn afresh. `cut` is ``net.min_cut(rows)``, which
+    the panel has computed already."""
+    scene = _scene(net, set(as_rows(rows, net.N)), True, False, cut)
     last = _DRAWN.get(ax)
     if last is None or last[0] != scene["layout"]:
         for artist in [*ax.patches, *ax.lines, *ax.texts, *ax.artists]:

@@ -139,7 +139,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         panel.data = {"widths": widths, "rows": tuple(rows), "rank": rank, "bound": cut.rank_bound,
                       "max_rank": max_rank, "cut_edges": cut.edges, "n_params_deep": n_deep,
                       "n_params_shallow": n_shallow}
-        _redraw_convac(ax_d, net, rows)  # restyles the drawing in place: no new artists
+        _redraw_convac(ax_d, net, rows, cut)  # restyles the drawing in place: no new artists
         for bar, h in zip(rank_bars, (_np.log2(rank) if rank else 0.0, cut.log_bound)):
             bar.set_height(h)
         max_line.set_ydata([_np.log2(max_rank)] * 2)
