@@ -137,10 +137,11 @@ def test_interleaved_partition_rank_equals_delta_graph_min_cut(N, M, R, expected
     assert chain >= expected and (chain > expected) == (M > R)
 
 
-def test_network_lists_deltas_and_weights():
-    edges, legs = RAC.random(3, 5, 2, rng=0).network()
+def test_graph_lists_deltas_and_weights():
+    edges, legs, deltas = RAC.random(3, 5, 2, rng=0).graph()
     nodes = {u for u, v, _ in edges} | {v for u, v, _ in edges}
     assert {("delta", t) for t in range(3)} <= nodes and ("W_O",) in nodes
+    assert deltas == {("delta", t): 2 for t in range(3)}
     assert legs == [(("W_I", t), 5) for t in range(3)]
     assert all(dim == 2 for _, _, dim in edges) and len(edges) == 1 + 3 + 2 * 2 + 1
 
@@ -227,8 +228,10 @@ def test_random_rejects_bad_sizes(kwargs, match):
 
 
 def test_random_needs_an_rng():
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'rng'"):
+        RAC.random(4, 2, 2)  # no default: the signature itself asks for it
     with pytest.raises(TypeError, match="rng is required"):
-        RAC.random(4, 2, 2)
+        RAC.random(4, 2, 2, rng=None)
     with pytest.raises(TypeError, match="R must be an integer"):
         RAC.random(4, 2, 2.5, rng=0)
 
@@ -253,7 +256,7 @@ def test_constructor_rejects_wrong_shapes(args, match):
 
 
 def test_constructor_rejects_wrong_types():
-    with pytest.raises(TypeError, match=r"W_H must hold integers when p=16777213"):
+    with pytest.raises(TypeError, match=r"W_H must hold integers for exact arithmetic mod p=16777213"):
         RAC(3, [[0.5]], [[1, 2]], [1], [1], p=PRIME)
     with pytest.raises(TypeError, match="W_H must hold numbers"):
         RAC(3, [["a"]], [[1, 2]], [1], [1])
@@ -267,13 +270,13 @@ def test_score_rejects_wrong_feature_shapes():
         rac.score(np.ones((2, 5, 3)))
     with pytest.raises(ValueError, match=r"for one sample use X\[None\]"):
         rac.score(np.ones((4, 3)))
-    with pytest.raises(TypeError, match=r"integers when p="):
+    with pytest.raises(TypeError, match=r"must hold integers for exact arithmetic mod p="):
         RAC.random(4, 3, 2, rng=0, p=PRIME).score(np.full((1, 4, 3), 0.5))
 
 
 def test_depth_one_only_methods_explain_why():
     deep = RAC.random(4, 2, 2, depth=2, rng=0)
-    for method, args in (("to_mps", ()), ("min_cut", ([0, 1],)), ("mps_cores", ()), ("network", ())):
+    for method, args in (("to_mps", ()), ("min_cut", ([0, 1],)), ("mps_cores", ()), ("graph", ())):
         with pytest.raises(ValueError, match=r"depth 1 only; this RAC has depth 2.*information re-use.*not an MPS"):
             getattr(deep, method)(*args)
     with pytest.raises(ValueError, match=r"to_mps needs a real-valued RAC; this one computes modulo p"):

@@ -187,7 +187,7 @@ def test_to_dense_is_guarded(monkeypatch):
 
 
 def test_mera_graph_wiring_and_log_law():
-    edges, legs = mera_graph(16, chi=3, d=2)
+    edges, legs, _ = mera_graph(16, chi=3, d=2)
     assert len(legs) == 16 and all(dim == 2 for _, dim in legs)
     degree = {}
     for u, v, dim in edges:
@@ -202,7 +202,7 @@ def test_mera_graph_wiring_and_log_law():
     assert {node[0] for node in degree if degree[node] == 3} == {"w"}
     assert sum(1 for n in degree if n[0] == "u") == 7 + 3 + 1 and sum(1 for n in degree if n[0] == "w") == 8 + 4 + 2
     # log law: an aligned block of l = 2**k sites in a large MERA is cut through 2 log2(l) bonds
-    edges, legs = mera_graph(256, chi=2, d=2)
+    edges, legs, _ = mera_graph(256, chi=2, d=2)
     for k in range(2, 8):
         assert min_cut(edges, legs, range(64, 64 + 2**k)).rank_bound == 2 ** (2 * k)
 
@@ -221,7 +221,7 @@ def test_from_dense_complex_and_mixed_dims():
 # -- bad input found by fuzzing ---------------------------------------------------------------
 @pytest.mark.parametrize("chi", [2.0, 2.5, None, True, np.nan, "22", np.array(2)])
 def test_random_chi_must_be_an_int_or_a_sequence_of_ints(chi):
-    with pytest.raises(TypeError, match=r"chi must be an int or a sequence of L=2 ints \(one per level\)"):
+    with pytest.raises(TypeError, match=r"chi must be an int or a sequence of 2 ints \(one per level\)"):
         TreeTN.random(4, 2, chi, rng=0)
 
 

@@ -41,7 +41,7 @@ def dense_by_einsum(tree):
 
 def separates(cut_edges, tree, rows):
     """True if removing the cut bonds and legs leaves no path from a P leg to a Q leg."""
-    edges, legs = tree.graph()
+    edges, legs, _ = tree.graph()
     cut = {frozenset(e[:2]) for e in cut_edges}
     adj = {}
     all_edges = list(edges) + [(("leg", j), node, d) for j, (node, d) in enumerate(legs)]
@@ -151,5 +151,5 @@ def test_draw_tree_and_mera_artists():
     gids = [p.get_gid() for p in ax.patches]
     assert gids.count("disentangler") == 7 + 3 + 1 and gids.count("isometry") == 8 + 4 + 2 + 1
     red = [a for a in ax.get_children() if getattr(a, "get_gid", lambda: None)() == "cut_bond"]
-    edges, legs = tl.tree.mera_graph(16, 2)
+    edges, legs, _ = tl.tree.mera_graph(16, 2)
     assert 2 ** len(red) == tl.mincut.min_cut(edges, legs, range(4, 8)).rank_bound

@@ -1,19 +1,12 @@
 """Lesson 05 panel and ConvAC drawing, driven headless: move a width slider or switch the
 partition and the recorded rank, bound, drawn cut and parameter counts follow values
-computed here independently (closed forms of PAPER.md section 5)."""
+computed independently of the panel (the closed form tl.interleaved_rank, exact ranks)."""
 import pytest
+from matplotlib.colors import to_rgba
 
 import tnlite as tl
 from tnlite.diagrams import COLORS, draw_convac
 from tnlite.widgets import build_convac_partition
-
-
-def closed_form_rank(N, M, widths, k):
-    """Interleaved blocks of 2**k (k = L-1: the two halves): f(k) ** (N / 2**(k+1))."""
-    f = min(M, widths[0])
-    for i in range(1, k + 1):
-        f = min(widths[i - 1], widths[i], f * f)
-    return f ** (N // 2 ** (k + 1))
 
 
 def cut_lines(ax):
@@ -24,18 +17,18 @@ def test_width_sliders_and_partition_drive_rank_bound_and_drawn_cut():
     panel = build_convac_partition(N=8, M=2, widths=(2, 2, 2))
     ax = panel.artists["ax_diagram"]
     assert panel.data["rows"] == (0, 1, 2, 3)
-    assert panel.data["rank"] == panel.data["bound"] == closed_form_rank(8, 2, (2, 2, 2), 2) == 2
+    assert panel.data["rank"] == panel.data["bound"] == tl.interleaved_rank(8, 2, (2, 2, 2), 2) == 2
 
     panel.controls["r2"].value = 5  # widen the deepest layer: the halves need r_1 too
-    assert panel.data["rank"] == panel.data["bound"] == closed_form_rank(8, 2, (2, 2, 5), 2) == 2
+    assert panel.data["rank"] == panel.data["bound"] == tl.interleaved_rank(8, 2, (2, 2, 5), 2) == 2
     panel.controls["r1"].value = 4
-    assert panel.data["rank"] == panel.data["bound"] == closed_form_rank(8, 2, (2, 4, 5), 2) == 4
+    assert panel.data["rank"] == panel.data["bound"] == tl.interleaved_rank(8, 2, (2, 4, 5), 2) == 4
     assert "rank 4, min-cut bound 4" in panel.artists["ax_rank"].get_title()
     assert [b.get_height() for b in panel.artists["rank_bars"]] == pytest.approx([2.0, 2.0])
 
     panel.controls["partition"].value = "interleaved, blocks of 1"
     assert panel.data["rows"] == (0, 2, 4, 6)
-    assert panel.data["rank"] == panel.data["bound"] == closed_form_rank(8, 2, (2, 4, 5), 0) == 16
+    assert panel.data["rank"] == panel.data["bound"] == tl.interleaved_rank(8, 2, (2, 4, 5), 0) == 16
     assert len(cut_lines(ax)) == len(panel.data["cut_edges"]) == 4  # one bond above each P input
     panel.controls["r0"].value = 1  # narrowing the first layer kills the interleaved rank
     assert panel.data["rank"] == panel.data["bound"] == 1
@@ -103,11 +96,12 @@ def test_draw_convac_network_tree_and_cut():
     tree = draw_convac(net, as_tree=True)
     assert not [a for a in tree.patches if a.get_gid() == "delta"]
     assert len([a for a in tree.lines if a.get_gid() == "bond"]) == 8 + 4 + 2  # every child to its parent
-    shallow = draw_convac(tl.ConvAC.random_shallow(6, 2, 3, rng=0), rows=[0, 2, 4], show_cut=True)
-    assert "rank <= 3" in shallow.get_title()
+    shallow = draw_convac(tl.ShallowConvAC.random(6, 2, 3, rng=0), rows=[0, 2, 4], show_cut=True)
+    assert "rank <= 3" in shallow.get_title() and "a split delta" in shallow.get_title()
+    assert [a.get_facecolor() for a in shallow.patches if a.get_gid() == "delta"] == [to_rgba(COLORS["cut"])]
     with pytest.raises(ValueError, match="show_cut needs rows"):
         draw_convac(net, show_cut=True)
     with pytest.raises(TypeError, match="net must be a tnlite.ConvAC"):
         draw_convac("convac")
     with pytest.raises(ValueError, match="draw_convac draws 1D ConvACs"):
-        draw_convac(tl.ConvAC.random_2d(4, 2, (2, 2), rng=0))
+        draw_convac(tl.ConvAC2D.random(4, 2, (2, 2), rng=0))

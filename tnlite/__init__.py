@@ -5,6 +5,9 @@ particles on side P of a partition; MPS cores are (left, phys, right); a batch o
 network inputs is features of shape (B, N, M); entropies are in bits unless
 `base=` says otherwise; every random thing takes `rng` (a Generator or an int seed).
 
+Every network (MPS, TreeTN, ConvAC, ConvAC2D, ShallowConvAC, CP, RAC) follows one
+interface, written down in :mod:`tnlite.network`.
+
 `tnlite.diagrams`, `tnlite.widgets` and `tnlite.checks` import matplotlib and
 ipywidgets, so they load on first use (`tl.widgets.build_...`).
 """
@@ -29,11 +32,17 @@ from .tensors import (
 )
 from . import tensors
 # --- modules added as they land (one line each, keep alphabetical) ---
-from .convac import CP, ConvAC, gaussian_features, one_hot
+from .convac import ConvAC, interleaved_rank
+from .convac2d import ConvAC2D
+from .cp import CP, ShallowConvAC
+from .features import gaussian_features, one_hot
+from .mincut import MinCut, min_cut
 from .mps import MPS
+from .network import Graph, Network
+from . import partitions
 from .rac import RAC
 from . import spins
-from .tree import TreeTN
+from .tree import TreeTN, mera_graph
 # --- end of modules ---
 
 _LAZY = {"diagrams", "widgets", "checks"}

@@ -106,6 +106,61 @@ def as_nonnegative(x, name):
     return float(x)
 
 
+def as_real(x, name):
+    """`x` as a finite Python float (bools, strings and arrays refused with a TypeError)."""
+    if isinstance(x, (bool, str, np.bool_)) or not isinstance(x, (numbers.Real, np.floating, np.integer)) \
+            or not np.isfinite(x):
+        raise TypeError(f"{name} must be a finite real number, got {x!r}")
+    return float(x)
+
+
+def as_positive_real(x, name):
+    """`x` as a finite float > 0 (TypeError for non-numbers, ValueError for the rest)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number > 0, got {x!r}")
+    if not (math.isfinite(x) and x > 0):
+        raise ValueError(f"{name} must be a positive number (finite and > 0), got {x!r}")
+    return float(x)
+
+
+def as_ints(seq, name, n=None, needs=None, minimum=1):
+    """`seq` as a tuple of ints >= `minimum`, with exactly `n` entries when `n` is given.
+
+    `needs` says why n (e.g. "N=16 needs log2(16)=4 (one per conv layer)"); strings,
+    bools and non-sequences are refused by name.
+    """
+    what = f"a sequence of {n} ints" if n is not None else "a sequence of ints"
+    if isinstance(seq, (str, bytes, Mapping)):
+        raise TypeError(f"{name} must be {what}, got {type(seq).__name__} {seq!r}")
+    try:
+        items = list(seq)
+    except TypeError:
+        raise TypeError(f"{name} must be {what}, got {type(seq).__name__} {seq!r}") from None
+    if n is not None and len(items) != n:
+        raise ValueError(f"{name} has {len(items)} entries; {needs or f'it needs {n}'}")
+    return tuple(as_int(x, f"{name}[{i}]", minimum=minimum) for i, x in enumerate(items))
+
+
+def as_int_or_ints(x, name, n, needs=None, each=""):
+    """One int >= 1 for all `n` places, or a sequence of `n` of them: a tuple of n ints.
+
+    `each` says what one entry is for the TypeError (e.g. " (one per level)").
+    """
+    if isinstance(x, (numbers.Integral, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        return (as_int(x, name, minimum=1),) * n
+    if isinstance(x, (str, bytes, Mapping, numbers.Number, np.ndarray)) and np.ndim(x) == 0 or x is None \
+            or not hasattr(x, "__iter__"):
+        raise TypeError(f"{name} must be an int or a sequence of {n} ints{each}, got {type(x).__name__} {x!r}")
+    return as_ints(x, name, n, needs)
+
+
+def as_cutoff(cutoff, name="cutoff"):
+    """A relative truncation threshold in [0, 1)."""
+    if isinstance(cutoff, (bool, np.bool_)) or not isinstance(cutoff, numbers.Real) or not 0 <= cutoff < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {cutoff!r}")
+    return float(cutoff)
+
+
 def as_power_of_two(x, name):
     """`x` as an int that is a power of two (>= 2); returns (x, log2 x)."""
     x = as_int(x, name, minimum=2)
@@ -139,12 +194,12 @@ def as_array(A, name, ndim=None, min_ndim=None, finite=True):
         raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
     if min_ndim is not None and arr.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} axes, got shape {arr.shape}")
-    if finite and np.issubdtype(arr.dtype, np.inexact) and not _all_finite(arr):
+    if finite and np.issubdtype(arr.dtype, np.inexact) and not all_finite(arr):
         raise ValueError(f"{name} has nan or inf entries")
     return arr
 
 
-def _all_finite(arr):
+def all_finite(arr):
     """True if every entry of the float/complex `arr` is finite.
 
     A nan or inf entry makes the sum non-finite, so a finite sum settles it without a
@@ -215,6 +270,24 @@ def as_features(X, N, M, name="X"):
     return X
 
 
+def as_residues(a, p, name):
+    """`a` as int64 residues mod p: integer arrays, or floats holding whole numbers only
+    (a fractional weight has no residue; truncating it silently would change the network)."""
+    if not np.issubdtype(a.dtype, np.integer):
+        if np.issubdtype(a.dtype, np.floating) and np.all(a == np.round(a)):
+            a = a.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must hold integers for exact arithmetic mod p={p}, got dtype {a.dtype}")
+    return np.mod(a.astype(np.int64), p)
+
+
+def as_real_array(a, name):
+    """A real float64 copy of the array `a` (complex refused)."""
+    if np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real, got dtype {a.dtype}")
+    return np.array(a, dtype=np.float64)
+
+
 def as_prime(p, name="p"):
     """`p` as an int prime no larger than 2**24, so products of two residues stay exact in int64."""
     p = as_int(p, name, minimum=2)
@@ -248,3 +321,71 @@ def as_configs(configs, N, M, name="configs"):
         raise ValueError(f"{name} column {j} must hold values in 0..{dims[j] - 1} (site {j} has dimension {dims[j]}), "
                          f"got {c[:, j].max()}")
     return c
+
+
+def _as_tuples(seq, name, form):
+    """`seq` as a list of tuples, each `form` (e.g. "(u, v, dim)"); TypeError naming `name` otherwise."""
+    if isinstance(seq, (str, bytes, dict)):
+        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}")
+    try:
+        seq = list(seq)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}") from None
+    out = []
+    for i, e in enumerate(seq):
+        if isinstance(e, (str, bytes)):
+            raise TypeError(f"{name}[{i}] must be a {form} tuple, got {type(e).__name__} {e!r}")
+        try:
+            out.append(tuple(e))
+        except TypeError:
+            raise TypeError(f"{name}[{i}] must be a {form} tuple, got {type(e).__name__} {e!r}") from None
+    return out
+
+
+def _check_node(node, where):
+    """A node id must be hashable (an int, a str, a tuple of those, ...)."""
+    try:
+        hash(node)
+    except TypeError:
+        raise TypeError(f"{where} is {node!r} ({type(node).__name__}): node ids must be hashable, "
+                        "e.g. an int, a str or a tuple such as ('W', 0, 1)") from None
+
+
+def as_graph(edges, legs, deltas=None):
+    """A tensor network's graph, checked: (edges, legs, deltas) as lists and a dict.
+
+    edges: (u, v, dim) bonds between distinct hashable nodes; legs: (node, dim) open legs;
+    deltas: {node: dim} copy tensors, every bond and leg of which must have dimension dim.
+    """
+    edges = _as_tuples(edges, "edges", "(u, v, dim)")
+    for i, e in enumerate(edges):
+        if len(e) != 3:
+            raise ValueError(f"edges[{i}] must be (u, v, dim), got {e!r}")
+        u, v, dim = e
+        try:
+            hash((u, v))
+        except TypeError:
+            _check_node(u, f"edges[{i}] node u")
+            _check_node(v, f"edges[{i}] node v")
+        as_int(dim, f"edges[{i}] dimension", minimum=1)
+        if u == v:
+            raise ValueError(f"edges[{i}] joins node {u!r} to itself; trace that bond out before cutting")
+    legs = _as_tuples(legs, "legs", "(node, dim)")
+    for j, leg in enumerate(legs):
+        if len(leg) != 2:
+            raise ValueError(f"legs[{j}] must be (node, dim), got {leg!r}")
+        _check_node(leg[0], f"legs[{j}] node")
+        as_int(leg[1], f"legs[{j}] dimension", minimum=1)
+    if not legs:
+        raise ValueError("legs is empty: a network needs open legs to partition")
+    if deltas is None:
+        return edges, legs, {}
+    if not isinstance(deltas, Mapping):
+        raise TypeError(f"deltas must be a dict {{node: dim}} of copy tensors, got {type(deltas).__name__}")
+    deltas = {node: as_int(d, f"deltas[{node!r}]", minimum=1) for node, d in deltas.items()}
+    for where, node, dim in [(f"edges[{i}]", n, d) for i, (u, v, d) in enumerate(edges) for n in (u, v)] + \
+            [(f"legs[{j}]", n, d) for j, (n, d) in enumerate(legs)]:
+        if node in deltas and dim != deltas[node]:
+            raise ValueError(f"{where} has dimension {dim} at the delta {node!r} of dimension {deltas[node]}: "
+                             "every leg of a copy tensor has its dimension")
+    return edges, legs, deltas

@@ -9,7 +9,8 @@ with ``scipy.sparse.csgraph.maximum_flow``.
 The graph: every tensor is a node; every bond (u, v, dim) is an undirected edge; every
 open leg j is an edge from a terminal ``("leg", j)`` to its tensor, so an open leg can
 be cut too (at cost log d_j) and the bound never exceeds min(dim P, dim Q). A delta
-(copy) tensor is a node like any other.
+(copy) tensor listed in `deltas` may be split by the cut at cost log(dim), whatever its
+number of legs: a delta has rank dim across any split of its legs.
 
     P legs                         Q legs
    ("leg",0) --d-- [A] --chi-- [B] --d-- ("leg",1)
@@ -24,7 +25,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
-from ._validate import as_int, as_rows
+from ._validate import as_graph, as_rows
 
 __all__ = ["MinCut", "min_cut"]
 
@@ -63,60 +64,11 @@ class MinCut:
         return f"min cut: {len(self.edges)} bond(s), {bonds} -> rank <= {self.rank_bound} ({self.log_bound:.3g} bits)"
 
 
-def _as_tuples(seq, name, form):
-    """`seq` as a list of tuples, each `form` (e.g. "(u, v, dim)"); TypeError naming `name` otherwise."""
-    if isinstance(seq, (str, bytes, dict)):
-        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}")
-    try:
-        seq = list(seq)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}") from None
-    out = []
-    for i, e in enumerate(seq):
-        if isinstance(e, (str, bytes)):
-            raise TypeError(f"{name}[{i}] must be a {form} tuple, got {type(e).__name__} {e!r}")
-        try:
-            out.append(tuple(e))
-        except TypeError:
-            raise TypeError(f"{name}[{i}] must be a {form} tuple, got {type(e).__name__} {e!r}") from None
-    return out
+def _is_leg(node):
+    return isinstance(node, tuple) and len(node) == 2 and node[0] is _LEG
 
 
-def _check_node(node, where):
-    """A node id must be hashable (an int, a str, a tuple of those, ...)."""
-    try:
-        hash(node)
-    except TypeError:
-        raise TypeError(f"{where} is {node!r} ({type(node).__name__}): node ids must be hashable, "
-                        "e.g. an int, a str or a tuple such as ('W', 0, 1)") from None
-
-
-def _check_network(edges, legs):
-    edges = _as_tuples(edges, "edges", "(u, v, dim)")
-    for i, e in enumerate(edges):
-        if len(e) != 3:
-            raise ValueError(f"edges[{i}] must be (u, v, dim), got {e!r}")
-        u, v, dim = e
-        try:
-            hash((u, v))
-        except TypeError:
-            _check_node(u, f"edges[{i}] node u")
-            _check_node(v, f"edges[{i}] node v")
-        as_int(dim, f"edges[{i}] dimension", minimum=1)
-        if u == v:
-            raise ValueError(f"edges[{i}] joins node {u!r} to itself; trace that bond out before cutting")
-    legs = _as_tuples(legs, "legs", "(node, dim)")
-    for j, leg in enumerate(legs):
-        if len(leg) != 2:
-            raise ValueError(f"legs[{j}] must be (node, dim), got {leg!r}")
-        _check_node(leg[0], f"legs[{j}] node")
-        as_int(leg[1], f"legs[{j}] dimension", minimum=1)
-    if not legs:
-        raise ValueError("legs is empty: a network needs open legs to partition")
-    return edges, legs
-
-
-def min_cut(edges, legs, rows):
+def min_cut(edges, legs, rows, deltas=None):
     """Minimal cut separating the open legs `rows` from the other open legs.
 
     Parameters
@@ -127,47 +79,55 @@ def min_cut(edges, legs, rows):
         legs[j] is open leg j (particle j), attached to tensor `node` (hashable), dim >= 1.
     rows : sequence of int
         The open legs on side P.
+    deltas : dict {node: dim}, optional
+        Copy (delta) tensors: a cut may split such a node at cost log(dim), whatever its
+        number of legs, and each of its legs then falls on either side.
 
     Returns
     -------
     MinCut
+        A split delta is listed in ``edges`` as ``(node, "split", dim)``.
     """
-    edges, legs = _check_network(edges, legs)
+    edges, legs, deltas = as_graph(edges, legs, deltas)
     rows = set(as_rows(rows, len(legs)))
     if not rows or len(rows) == len(legs):
         return MinCut(1, 0.0, (), frozenset())
+    all_bonds = edges + [((_LEG, j), node, d) for j, (node, d) in enumerate(legs)]
 
-    # node ids: 0 = source, 1 = sink, then tensors, then one terminal per open leg
+    # Flow network: 0 = source, 1 = sink, then one vertex per tensor and per leg terminal.
+    # A delta becomes two vertices, in -> out with capacity log(dim) (cutting it splits
+    # the delta); a bond (u, v) becomes the arcs u_out -> v_in and v_out -> u_in.
     index = {}
 
-    def idx(node):
+    def ends(node):
         if node not in index:
-            index[node] = len(index) + 2
+            k = len(index)
+            index[node] = (2 + 2 * k, 3 + 2 * k) if node in deltas else (2 + 2 * k, 2 + 2 * k)
         return index[node]
 
-    tensors = [e[0] for e in edges] + [e[1] for e in edges] + [leg[0] for leg in legs]
-    for node in tensors:
-        idx(node)
-    terminals = [idx((_LEG, j)) for j in range(len(legs))]
-    bonds = [(idx(u), idx(v), int(d)) for u, v, d in edges]
-    bonds += [(terminals[j], idx(node), int(d)) for j, (node, d) in enumerate(legs)]
-
-    total_log = sum(math.log(d) for _, _, d in bonds)
+    for u, v, _ in all_bonds:
+        ends(u), ends(v)
+    total_log = sum(math.log(d) for _, _, d in all_bonds) + sum(math.log(d) for d in deltas.values())
     scale = _MAX_SCALE if total_log == 0 else min(_MAX_SCALE, _INT32_BUDGET / (total_log + 1.0))
     infinite = _INT32_BUDGET + 1  # exceeds any cut made of finite capacities
 
     src, dst, cap = [], [], []
-    for u, v, d in bonds:
+    for u, v, d in all_bonds:
         c = int(round(math.log(d) * scale))
-        src += [u, v]
-        dst += [v, u]
+        (u_in, u_out), (v_in, v_out) = index[u], index[v]
+        src += [u_out, v_out]
+        dst += [v_in, u_in]
         cap += [c, c]
-    for j, t in enumerate(terminals):
+    for node, d in deltas.items():  # + 1: where a split ties with cutting a bond, the bond is reported
+        if node in index:
+            src.append(index[node][0]), dst.append(index[node][1]), cap.append(int(round(math.log(d) * scale)) + 1)
+    for j in range(len(legs)):
+        t = index[(_LEG, j)][0]
         if j in rows:
             src.append(0), dst.append(t), cap.append(infinite)
         else:
             src.append(t), dst.append(1), cap.append(infinite)
-    n = len(index) + 2
+    n = 2 + 2 * len(index)
     capacity = coo_matrix((np.array(cap, dtype=np.int64), (src, dst)), shape=(n, n)).tocsr()
     capacity.sum_duplicates()
     capacity.data = np.minimum(capacity.data, infinite).astype(np.int32)
@@ -180,9 +140,12 @@ def min_cut(edges, legs, rows):
     reachable[breadth_first_order(residual, 0, directed=True, return_predecessors=False)] = True
 
     cut = []
-    for (u, v, d), (a, b, _) in zip(list(edges) + [(("leg", j), node, d) for j, (node, d) in enumerate(legs)], bonds):
-        if reachable[a] != reachable[b]:
-            cut.append((u, v, int(d)))
+    for u, v, d in all_bonds:
+        if reachable[index[u][1]] and not reachable[index[v][0]] or reachable[index[v][1]] and not reachable[index[u][0]]:
+            cut.append((("leg", u[1]) if _is_leg(u) else u, v, int(d)))
+    for node, d in deltas.items():
+        if node in index and reachable[index[node][0]] and not reachable[index[node][1]]:
+            cut.append((node, "split", d))
     rank = math.prod(d for _, _, d in cut)
-    side = frozenset(node for node, k in index.items() if reachable[k] and not (isinstance(node, tuple) and node[:1] == (_LEG,)))
+    side = frozenset(node for node, (a, _) in index.items() if reachable[a] and not _is_leg(node))
     return MinCut(rank, math.log2(rank), tuple(cut), side)

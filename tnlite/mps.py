@@ -13,98 +13,26 @@ Entropies are in bits unless `base=` says otherwise.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
-import scipy.linalg
 
-from ._validate import as_array, as_base, as_configs, as_int, as_nonnegative, as_rng, as_rows, guard_dense
+from ._linalg import haar_isometry, matmul, mod, qr_overwrite, split, svd_tall
+from ._validate import (as_array, as_base, as_configs, as_cutoff, as_features, as_int, as_nonnegative, as_prime,
+                        as_residues, as_rng, guard_dense)
+from .network import Graph, Network
 from .tensors import entropy_from_schmidt
 
 __all__ = ["MPS"]
 
 # amplitudes() runs the batch in chunks of this many configurations: a chunk's (B, d, chi)
 # products stay in cache (at B = 10,000 and chi = 32 the whole batch's do not).
-_CHUNK = 2048
+_AMPLITUDE_CHUNK = 2048
 # Gram eigenvalues (s**2) carry rounding errors of a few eps * s_max**2 (measured up to
 # 16 eps for m = 1024), so a relative cutoff below this would act on noise: from_dense
 # then splits wide cuts by an SVD instead (2.2e-13 in double precision).
 _GRAM_RESOLVES = 1e3
 
 
-def _qr(M):
-    """Economic QR, M = Q R with Q (m, k) orthonormal columns, R (k, n), k = min(m, n); M is
-    overwritten. LAPACK's geqrf and orgqr/ungqr called directly: scipy.linalg.qr's checks
-    and workspace queries cost ~10% on the 128 x 64 matrices of a canonicalisation sweep."""
-    m, n = M.shape
-    k = min(m, n)
-    geqrf, gqr = scipy.linalg.get_lapack_funcs(("geqrf", "ungqr" if np.iscomplexobj(M) else "orgqr"), (M,))
-    qr, tau, _, info = geqrf(M, overwrite_a=True)
-    if info != 0:  # pragma: no cover - LAPACK argument errors only
-        raise np.linalg.LinAlgError(f"LAPACK geqrf failed (info={info})")
-    R = np.triu(qr[:k])
-    Q, _, info = gqr(qr[:, :k], tau, overwrite_a=True)
-    if info != 0:  # pragma: no cover
-        raise np.linalg.LinAlgError(f"LAPACK orgqr/ungqr failed (info={info})")
-    return Q, R
-
-
-def _svd_tall(M):
-    """Thin SVD M = U diag(s) Vh, handing LAPACK the tall orientation (faster for wide M)."""
-    if M.shape[0] >= M.shape[1]:
-        return np.linalg.svd(M, full_matrices=False)
-    A, s, Bh = np.linalg.svd(M.T, full_matrices=False)  # M.T = A s Bh  =>  M = Bh.T s A.T
-    return Bh.T, s, A.T
-
-
-def _split(M, max_bond, threshold, gram=True):
-    """M ~= Q @ rest with Q having orthonormal columns, keeping the leading singular directions.
-
-    Nothing to drop (no threshold, max_bond >= min(m, n)) and M not much wider than tall
-    (n <= 4 m): a QR, M = Q R (at the square cut of an exact split 2-4x cheaper than the
-    Gram route below). Otherwise, wide M (m <= n): the eigenvectors of the Gram matrix
-    M M^H (m x m; eigenvalues s**2) are M's left singular vectors, so Q = U_k and
-    rest = U_k^H M, with no division by s: cheaper than an SVD and as accurate for Q and
-    rest, but it resolves s**2 only to a few eps * s_max**2; `gram=False` asks for an
-    SVD instead, for thresholds below that. Tall M with something to drop: QR, then an
-    SVD of the small R.
-
-    Returns
-    -------
-    Q : ndarray, shape (m, k)
-    rest : ndarray, shape (k, n)
-    discarded : float
-        Sum of the dropped s**2, equal to ||M - Q rest||_F**2.
-    """
-    m, n = M.shape
-    if (max_bond is None or max_bond >= min(m, n)) and threshold == 0 and n <= 4 * m:
-        Q, R = scipy.linalg.qr(M, mode="economic", check_finite=False)  # (m, k), (k, n), k = min(m, n)
-        return Q, R, 0.0
-    if m <= n and gram:
-        w, U = np.linalg.eigh(M @ M.conj().T)  # ascending s**2, (m, m)
-        w, U = np.clip(w[::-1], 0.0, None), U[:, ::-1]
-        k = _n_kept(np.sqrt(w), max_bond, threshold)
-        Q = U[:, :k]
-        return Q, Q.conj().T @ M, float(w[k:].sum())  # (m, k), (k, n)
-    if m <= n:
-        U, s, Vh = _svd_tall(M)  # s resolved to eps * s_max, s**2 to eps**2 * s_max**2
-        k = _n_kept(s, max_bond, threshold)
-        return U[:, :k], s[:k, None] * Vh[:k], float(np.sum(s[k:] ** 2))
-    Q, R = scipy.linalg.qr(M, mode="economic", check_finite=False)  # (m, n), (n, n)
-    u, s, vh = np.linalg.svd(R)
-    k = _n_kept(s, max_bond, threshold)
-    return Q @ u[:, :k], s[:k, None] * vh[:k], float(np.sum(s[k:] ** 2))
-
-
-def _n_kept(s, max_bond, threshold):
-    """How many leading singular values survive `max_bond` and s**2 >= threshold (at least 1)."""
-    keep = s.size if max_bond is None else min(s.size, max_bond)
-    if threshold > 0:
-        keep = min(keep, int(np.count_nonzero(s**2 >= threshold)))
-    return max(keep, 1)
-
-
-class MPS:
+class MPS(Network):
     """A matrix product state with cores of shape (left, phys, right).
 
     Parameters
@@ -115,6 +43,10 @@ class MPS:
     discarded_weight : float, optional
         A finite number >= 0. Recorded by :meth:`from_dense`; 0 for an MPS given by its
         cores.
+    p : int, optional
+        A prime: whole-number cores, and :meth:`to_dense`, :meth:`amplitudes` and
+        :meth:`score` computed exactly mod p (for exact ranks). The floating-point
+        methods (canonical forms, entropies, overlaps) refuse an exact MPS.
 
     Attributes
     ----------
@@ -123,9 +55,10 @@ class MPS:
     phys_dims : tuple of int, length N
     bond_dims : tuple of int, length N-1
     discarded_weight : float
+    p : int or None
     """
 
-    def __init__(self, cores, discarded_weight=0.0):
+    def __init__(self, cores, discarded_weight=0.0, p=None):
         if isinstance(cores, np.ndarray) or not hasattr(cores, "__len__"):
             raise TypeError(
                 f"cores must be a list of 3-axis arrays (left, phys, right), got {type(cores).__name__}"
@@ -139,7 +72,9 @@ class MPS:
                 raise ValueError(f"cores[{t}] must have 3 axes (left, phys, right), got shape {c.shape}")
             if min(c.shape) < 1:
                 raise ValueError(f"cores[{t}] has an empty axis, shape {c.shape}")
-            if not np.issubdtype(c.dtype, np.inexact):
+            if p is not None:
+                c = as_residues(c, as_prime(p), f"cores[{t}]")
+            elif not np.issubdtype(c.dtype, np.inexact):
                 c = c.astype(np.float64)
             out.append(c)
         if out[0].shape[0] != 1:
@@ -154,9 +89,10 @@ class MPS:
                 )
         self.discarded_weight = as_nonnegative(discarded_weight, "discarded_weight")
         self.cores = out
+        self.p = None if p is None else as_prime(p)
 
     @classmethod
-    def _trusted(cls, cores, discarded_weight=0.0):
+    def _trusted(cls, cores, discarded_weight=0.0, p=None):
         """An MPS from cores built in this module (valid shapes, float/complex, finite), unchecked.
 
         Used by from_dense, random and canonicalize: the checks of ``__init__`` (among
@@ -165,7 +101,20 @@ class MPS:
         self = cls.__new__(cls)
         self.cores = list(cores)
         self.discarded_weight = float(discarded_weight)
+        self.p = p
         return self
+
+    def params(self):
+        """The cores, in site order."""
+        return list(self.cores)
+
+    def _rebuild(self, arrays):
+        return MPS(arrays, p=self.p)
+
+    def _require_float(self, what):
+        if self.p is not None:
+            raise ValueError(f"{what} works in floating point; this MPS is exact mod p={self.p}. "
+                             "Use to_dense(), amplitudes() or score()")
 
     # -- shape -----------------------------------------------------------------------
     @property
@@ -184,11 +133,6 @@ class MPS:
         return tuple(c.shape[2] for c in self.cores[:-1])
 
     @property
-    def n_params(self):
-        """Number of entries in all cores."""
-        return int(sum(c.size for c in self.cores))
-
-    @property
     def dtype(self):
         """The common dtype of the cores (float64 or complex128 as a rule)."""
         return np.result_type(*self.cores)
@@ -205,13 +149,11 @@ class MPS:
         """Tensor-train SVD: split `psi` into cores by sequential SVDs, left to right.
 
         At cut t the remainder is reshaped to (chi_{t-1} d_t, rest) and split by a thin
-        SVD; U becomes core t (left-isometric) and diag(s) Vh the new remainder. (Where
-        nothing can be dropped and the remainder is at most 4x wider than tall, a QR does
-        instead; otherwise the SVD of a wide remainder is done as an eigendecomposition of
-        its smaller Gram matrix, and of a tall one as a QR and an SVD of the small R: same
-        left-isometric cores and truncation up to a gauge, several times faster.) With
+        SVD; U becomes core t (left-isometric) and diag(s) Vh the new remainder. With
         neither `max_bond` nor `cutoff` it is exact, with bond dims min(prod d_{<=t},
-        prod d_{>t}) (nothing is dropped, not even zero singular values).
+        prod d_{>t}) (nothing is dropped, not even zero singular values). Cost: one SVD
+        per cut, O(d^N) for the first; benchmarks/README.md says which LAPACK route each
+        cut takes and why.
 
         Parameters
         ----------
@@ -222,11 +164,8 @@ class MPS:
         cutoff : float
             Also drop singular values with s**2 < cutoff * ||psi||**2 (relative to the
             squared norm of the input, at every cut: the squared scale, so cutoff=1e-20
-            drops s < 1e-10 ||psi||). At least one value is always kept. The Gram route
-            resolves s**2 only to about 1e-15 * ||psi||**2, so a cutoff below 1000 eps
-            (2.2e-13 in double precision) switches wide cuts to a plain SVD (the whole
-            call 1.3-2x slower) that resolves s to about 1e-16 * ||psi||: such cutoffs
-            are honoured down to about 1e-28.
+            drops s < 1e-10 ||psi||). At least one value is always kept; cutoffs are
+            honoured down to about 1e-28.
 
         Returns
         -------
@@ -241,8 +180,7 @@ class MPS:
             raise ValueError(f"psi is empty, shape {psi.shape}")
         if max_bond is not None:
             max_bond = as_int(max_bond, "max_bond", minimum=1)
-        if isinstance(cutoff, bool) or not isinstance(cutoff, numbers.Real) or not 0 <= cutoff < 1:
-            raise ValueError(f"cutoff must be a number in [0, 1), got {cutoff!r}")
+        cutoff = as_cutoff(cutoff)
         if not np.issubdtype(psi.dtype, np.inexact):
             psi = psi.astype(np.float64)
         dims = psi.shape
@@ -255,7 +193,7 @@ class MPS:
         rest = psi.reshape(1, -1)  # (vL, i_t ... i_{N-1})
         for t, d in enumerate(dims[:-1]):
             chi = rest.shape[0]
-            Q, rest, dropped = _split(rest.reshape(chi * d, -1), max_bond, threshold, gram)
+            Q, rest, dropped = split(rest.reshape(chi * d, -1), max_bond, threshold, gram)
             discarded += dropped
             cores.append(Q.reshape(chi, d, -1))  # vL i vR, left-isometric
             # rest: (vR, i_{t+1} ... i_{N-1})
@@ -263,7 +201,7 @@ class MPS:
         return cls._trusted(cores, discarded_weight=discarded / norm2)
 
     @classmethod
-    def random(cls, N, d, chi, rng):
+    def random(cls, N, d, chi, rng, p=None):
         """A random normalised MPS: left-isometric random cores, bond dims min(chi, d^t, d^(N-t)).
 
         Each core is a random isometry (QR of a Gaussian matrix), the last a random unit
@@ -274,6 +212,8 @@ class MPS:
         N, d, chi : int
             Sites (>= 1), physical dimension (>= 1), maximal bond dimension (>= 1).
         rng : numpy.random.Generator or int seed
+        p : int, optional
+            A prime: integer cores uniform in 0..p-1, exact arithmetic mod p.
 
         Returns
         -------
@@ -289,6 +229,7 @@ class MPS:
         d = as_int(d, "d", minimum=1)
         chi = as_int(chi, "chi", minimum=1)
         rng = as_rng(rng)
+        p = None if p is None else as_prime(p)
         # min(chi, d^(t+1), d^(N-t-1)); the exponent is capped first because d^k > chi once
         # k >= chi.bit_length() (d >= 2), so no huge power is ever formed
         cap = chi.bit_length()
@@ -297,16 +238,17 @@ class MPS:
         for t in range(N):
             total += guard_dense((bonds[t], d, bonds[t + 1]), f"random MPS core {t}")
         guard_dense((total,), f"set of {N} random MPS cores")
+        if p is not None:
+            return cls._trusted([rng.integers(0, p, size=(bonds[t], d, bonds[t + 1])) for t in range(N)], p=p)
         cores = []
         for t in range(N):
             left, right = bonds[t], bonds[t + 1]
-            G = rng.standard_normal((left * d, right))
             if t == N - 1:
+                G = rng.standard_normal((left * d, right))
                 Q = G / np.linalg.norm(G)
             else:
-                Q, R = np.linalg.qr(G)
-                Q = Q * np.sign(np.diag(R))  # Haar-distributed isometry
-            cores.append(Q.reshape(left, d, right))
+                Q = haar_isometry(left * d, right, rng)
+            cores.append(Q.reshape(left, d, right))  # vL i vR
         return cls._trusted(cores)
 
     # -- dense and batched evaluation ------------------------------------------------------
@@ -315,7 +257,7 @@ class MPS:
         guard_dense(self.phys_dims, "MPS contraction")
         T = self.cores[0].reshape(self.phys_dims[0], -1)  # (i_0, vR)
         for c in self.cores[1:]:
-            T = T @ c.reshape(c.shape[0], -1)  # (i_0..i_{t-1}, i_t vR)
+            T = matmul(T, c.reshape(c.shape[0], -1), self.p)  # (i_0..i_{t-1}, i_t vR)
             T = T.reshape(-1, c.shape[2])  # (i_0..i_t, vR)
         return T.reshape(self.phys_dims)
 
@@ -341,8 +283,8 @@ class MPS:
         B = configs.shape[0]
         dtype = self.dtype
         out = np.empty(B, dtype=dtype)
-        for start in range(0, B, _CHUNK):
-            c = configs[start:start + _CHUNK]  # (b, N)
+        for start in range(0, B, _AMPLITUDE_CHUNK):
+            c = configs[start:start + _AMPLITUDE_CHUNK]  # (b, N)
             b = c.shape[0]
             v = np.ones((b, 1), dtype=dtype)  # (b, vL)
             for t, core in enumerate(self.cores):
@@ -350,16 +292,42 @@ class MPS:
                 # measured: the per-value split costs d index passes over the chunk, which
                 # pay for themselves once the (d - 1) wasted products are this large
                 if left * right * (d - 1) < 512:
-                    W = (v @ core.reshape(left, d * right)).reshape(b, d, right)  # (b, i, vR)
+                    W = matmul(v, core.reshape(left, d * right), self.p).reshape(b, d, right)  # (b, i, vR)
                     v = W[np.arange(b), c[:, t]]  # (b, vR)
                 else:
                     w = np.empty((b, right), dtype=dtype)  # (b, vR)
                     for i in range(d):
                         rows = np.flatnonzero(c[:, t] == i)
-                        w[rows] = v[rows] @ core[:, i, :]
+                        w[rows] = matmul(v[rows], core[:, i, :], self.p)
                     v = w
             out[start:start + b] = v[:, 0]
         return out
+
+    def score(self, X):
+        """sum_i psi[i] prod_t X[b, t, i_t]: the MPS read as a linear model of features.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, d)
+            One feature vector per site (one-hot rows give :meth:`amplitudes`); every
+            site must have the same physical dimension d.
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        if len(set(self.phys_dims)) != 1:
+            raise ValueError(f"score needs one physical dimension for every site, this MPS has {self.phys_dims}; "
+                             "use amplitudes for configurations")
+        X = as_features(X, self.N, self.phys_dims[0])
+        if self.p is not None:
+            X = as_residues(X, self.p, "X (features of an exact MPS)")
+        v = np.ones((X.shape[0], 1), dtype=np.result_type(X.dtype, self.dtype))  # (b, vL)
+        for t, core in enumerate(self.cores):
+            left, d, right = core.shape
+            W = matmul(v, core.reshape(left, d * right), self.p).reshape(-1, d, right)  # (b, i, vR)
+            v = mod(np.einsum("bir,bi->br", W, X[:, t]), self.p)  # (b, vR)
+        return v[:, 0]
 
     # -- inner products ------------------------------------------------------------------
     def overlap(self, other):
@@ -375,6 +343,8 @@ class MPS:
         """
         if not isinstance(other, MPS):
             raise TypeError(f"other must be an MPS, got {type(other).__name__}")
+        self._require_float("overlap")
+        other._require_float("overlap")
         if other.phys_dims != self.phys_dims:
             raise ValueError(f"other has phys_dims {other.phys_dims}; self has {self.phys_dims}")
         E = np.ones((1, 1), dtype=np.result_type(self.dtype, other.dtype))  # (vL of self, vL of other)
@@ -401,6 +371,7 @@ class MPS:
         ----------
         center : int, 0 <= center < N
         """
+        self._require_float("canonicalize")
         center = as_int(center, "center", minimum=0)
         if center >= self.N:
             raise ValueError(f"center must be in 0..{self.N - 1} for an MPS of N={self.N} sites, got {center}")
@@ -411,13 +382,13 @@ class MPS:
         for t in range(center):
             left, d, right = self.cores[t].shape
             M = (R @ self.cores[t].reshape(left, d * right)).reshape(-1, right)  # (vL i, vR)
-            Q, R = _qr(M)
+            Q, R = qr_overwrite(M)
             cores[t] = Q.reshape(-1, d, Q.shape[1])  # vL i vR, left-isometric
         L = np.ones((1, 1), dtype=self.cores[-1].dtype)  # (vR of core t, vL of the right part)
         for t in range(self.N - 1, center, -1):
             left, d, right = self.cores[t].shape
             M = (self.cores[t].reshape(left * d, right) @ L).reshape(left, -1)  # (vL, i vR)
-            Q, Rt = _qr(M.T)  # B.T = Q R
+            Q, Rt = qr_overwrite(M.T)  # B.T = Q R
             cores[t] = Q.T.reshape(-1, d, L.shape[1])  # B = R.T Q.T; vL i vR, right-isometric
             L = Rt.T
         left, d, right = self.cores[center].shape
@@ -441,7 +412,7 @@ class MPS:
         C = cores[0]
         for t in range(self.N - 1):
             left, d, right = C.shape
-            U, s, Vh = _svd_tall(C.reshape(left * d, right))
+            U, s, Vh = svd_tall(C.reshape(left * d, right))
             out.append(s)
             C = np.tensordot(s[:, None] * Vh, cores[t + 1], axes=(1, 0))  # vL i vR
         return out
@@ -464,23 +435,7 @@ class MPS:
             raise ValueError("this MPS is the zero state: it has no entanglement entropy")
         return np.array([entropy_from_schmidt(s, base) for s in self.schmidt_values()])
 
-    def min_cut(self, rows):
-        """Min-cut bound for the partition (rows | rest) of the N open legs.
-
-        The chain graph: nodes 0..N-1, bonds (t, t+1, chi_t), leg t on node t with dim d_t.
-
-        Parameters
-        ----------
-        rows : sequence of int
-            Particles on side P.
-
-        Returns
-        -------
-        tnlite.mincut.MinCut
-        """
-        from .mincut import min_cut
-
-        rows = as_rows(rows, self.N)
+    def graph(self):
+        """The chain: nodes 0..N-1, bonds (t, t+1, chi_t), leg t on node t with dim d_t."""
         edges = [(t, t + 1, chi) for t, chi in enumerate(self.bond_dims)]
-        legs = [(t, d) for t, d in enumerate(self.phys_dims)]
-        return min_cut(edges, legs, rows)
+        return Graph(edges, [(t, d) for t, d in enumerate(self.phys_dims)], {})

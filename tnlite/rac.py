@@ -11,7 +11,7 @@ RAC stacks L such layers; layer k > 1 reads layer k-1's hidden state at the same
 step through its own W_I (R, R). The output reads the top layer.
 
 Unrolled, a depth-1 RAC is a matrix product state of bond dimension R whose cores are
-delta-structured (PAPER.md section 4). Leg order of a core, stated once:
+delta-structured (docs/science.md, "RACs are matrix product states"). Leg order of a core, stated once:
 (left a, phys d, right b), as in tnlite.mps:
 
                   W_O
@@ -25,23 +25,19 @@ delta-structured (PAPER.md section 4). Leg order of a core, stated once:
 
 Exact arithmetic: ``RAC.random(..., p=PRIME)`` draws integer weights uniformly mod the
 prime p and evaluates everything mod p, so that ``tensors.rank_mod_p`` gives the
-generic rank of the coefficient tensor exactly (PAPER.md, "Numerical trap").
+generic rank of the coefficient tensor exactly (docs/science.md, "Numerical rank and exact
+arithmetic").
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, as_features, as_int, as_prime, as_rng, as_rows, guard_dense
+from ._linalg import CHUNK, haar_isometry, matmul, mod, unit_vector
+from ._validate import as_array, as_configs, as_features, as_int, as_prime, as_real_array, as_residues, as_rng, guard_dense
+from .features import one_hot
+from .network import Graph, Network
 
 __all__ = ["RAC"]
-
-#: Batch chunk of RAC.score (measured: ~10x faster than whole-batch steps at B = 10,000).
-_CHUNK = 512
-
-
-def _as_prime(p):
-    """`p` as an int prime in 2..2**24, or None."""
-    return None if p is None else as_prime(p)
 
 
 def _as_layers(x, name, single_ndim):
@@ -49,12 +45,6 @@ def _as_layers(x, name, single_ndim):
     if isinstance(x, (list, tuple)) and len(x) > 0 and np.ndim(x[0]) == single_ndim:
         return [as_array(w, f"{name}[{k}]") for k, w in enumerate(x)]
     return [as_array(x, name)]
-
-
-def _orthogonal(R, rng):
-    """A Haar-random orthogonal (R, R) matrix: keeps the norm of the hidden state."""
-    Q, Rr = np.linalg.qr(rng.standard_normal((R, R)))
-    return Q * np.sign(np.diag(Rr))
 
 
 def _unit_columns(R, M, rng):
@@ -67,20 +57,7 @@ def _unit_columns(R, M, rng):
     return W * (np.sqrt(R) / np.linalg.norm(W, axis=0))
 
 
-def _network(N, M, R):
-    """Edges and legs of the unrolled depth-1 RAC with explicit deltas (see RAC.network)."""
-    edges = [(("W_H h0",), ("delta", 0), R)]
-    for t in range(N):
-        edges.append((("W_I", t), ("delta", t), R))
-        if t >= 1:
-            edges.append((("delta", t - 1), ("W_H", t), R))
-            edges.append((("W_H", t), ("delta", t), R))
-    edges.append((("delta", N - 1), ("W_O",), R))
-    legs = [(("W_I", t), M) for t in range(N)]
-    return edges, legs
-
-
-class RAC:
+class RAC(Network):
     """A recurrent arithmetic circuit of depth L unrolled over N time steps.
 
     Parameters
@@ -109,7 +86,7 @@ class RAC:
 
     def __init__(self, N, W_H, W_I, h0, W_O, p=None):
         self.N = as_int(N, "N", minimum=1)
-        self.p = _as_prime(p)
+        self.p = None if p is None else as_prime(p)
         W_H = _as_layers(W_H, "W_H", 2)
         W_I = _as_layers(W_I, "W_I", 2)
         h0 = _as_layers(h0, "h0", 1)
@@ -136,28 +113,24 @@ class RAC:
                 raise ValueError(f"h0{sfx} must have shape (R,) = ({R},), got {h0[k].shape}")
         if W_O.shape != (R,):
             raise ValueError(f"W_O must have shape (R,) = ({R},), got {W_O.shape}")
-        convert = self._to_residues if self.p is not None else self._to_float
+        convert = (lambda w, name: as_residues(w, self.p, name)) if self.p is not None else as_real_array
         self.W_H = tuple(convert(w, "W_H") for w in W_H)
         self.W_I = tuple(convert(w, "W_I") for w in W_I)
         self.h0 = tuple(convert(h, "h0") for h in h0)
         self.W_O = convert(W_O, "W_O")
         self.M, self.R, self.depth = M, R, L
+        self.phys_dims = (M,) * self.N
 
-    def _to_float(self, w, name):
-        if np.iscomplexobj(w):
-            raise TypeError(f"{name} must be real, got dtype {w.dtype}")
-        return np.array(w, dtype=np.float64)
+    def params(self):
+        """[W_H[0..L-1], W_I[0..L-1], h0[0..L-1], W_O]: shared over time, so independent of N."""
+        return [*self.W_H, *self.W_I, *self.h0, self.W_O]
 
-    def _to_residues(self, w, name):
-        if not np.issubdtype(w.dtype, np.integer):
-            if np.issubdtype(w.dtype, np.floating) and np.all(w == np.round(w)):
-                w = w.astype(np.int64)
-            else:
-                raise TypeError(f"{name} must hold integers when p={self.p} (exact arithmetic), got dtype {w.dtype}")
-        return np.mod(w.astype(np.int64), self.p)
+    def _rebuild(self, arrays):
+        L = self.depth
+        return RAC(self.N, arrays[:L], arrays[L:2 * L], arrays[2 * L:3 * L], arrays[-1], p=self.p)
 
     @classmethod
-    def random(cls, N, M, R, depth=1, rng=None, p=None):
+    def random(cls, N, M, R, rng, depth=1, p=None):
         """A RAC with random weights, drawn so that scores stay O(1) at any N.
 
         Float weights (p None): W_H Haar-orthogonal (the hidden norm is kept), W_I
@@ -188,7 +161,7 @@ class RAC:
         R = as_int(R, "R", minimum=1)
         depth = as_int(depth, "depth", minimum=1)
         rng = as_rng(rng)
-        p = _as_prime(p)
+        p = None if p is None else as_prime(p)
         guard_dense((R, R), f"hidden weights W_H (hidden size R={R})")
         guard_dense((R, M), f"input weights W_I (hidden size R={R} x M={M})")
         guard_dense((depth, R, R), f"set of W_H of all layers (depth={depth} x R={R} x R={R})")
@@ -198,40 +171,18 @@ class RAC:
             W_I = [draw(R, M)] + [draw(R, R) for _ in range(depth - 1)]
             h0 = [draw(R) for _ in range(depth)]
             return cls(N, W_H, W_I, h0, draw(R), p=p)
-        unit = lambda: (lambda v: v / np.linalg.norm(v))(rng.standard_normal(R))  # noqa: E731
-        W_H = [_orthogonal(R, rng) for _ in range(depth)]
-        W_I = [_unit_columns(R, M, rng)] + [np.sqrt(R) * _orthogonal(R, rng) for _ in range(depth - 1)]
-        h0 = [unit() for _ in range(depth)]
-        return cls(N, W_H, W_I, h0, unit())
+        W_H = [haar_isometry(R, R, rng) for _ in range(depth)]
+        W_I = [_unit_columns(R, M, rng)] + [np.sqrt(R) * haar_isometry(R, R, rng) for _ in range(depth - 1)]
+        h0 = [unit_vector(R, rng) for _ in range(depth)]
+        return cls(N, W_H, W_I, h0, unit_vector(R, rng))
 
     def with_length(self, N):
         """The same weights unrolled over a different number of steps N (a new RAC)."""
         return RAC(N, list(self.W_H), list(self.W_I), list(self.h0), self.W_O, p=self.p)
 
     def __repr__(self):
-        mod = f", p={self.p}" if self.p is not None else ""
-        return f"RAC(N={self.N}, M={self.M}, R={self.R}, depth={self.depth}{mod})"
-
-    @property
-    def n_params(self):
-        """Number of weights (shared over time, so independent of N).
-
-        Depth 1: R^2 (W_H) + R M (W_I) + R (h0) + R (W_O). Each further layer adds
-        R^2 + R^2 + R.
-        """
-        R, M, L = self.R, self.M, self.depth
-        return (R * R + R * M + R) + (L - 1) * (2 * R * R + R) + R
-
-    # -- arithmetic: float, or exact mod p ------------------------------------------------
-    def _mm(self, A, B):
-        if self.p is None:
-            return A @ B
-        return (A @ B) % self.p  # residues < 2**24, R < 2**15: no int64 overflow
-
-    def _mul(self, a, b):
-        if self.p is None:
-            return a * b
-        return (a * b) % self.p
+        exact = f", p={self.p}" if self.p is not None else ""
+        return f"RAC(N={self.N}, M={self.M}, R={self.R}, depth={self.depth}{exact})"
 
     def _features(self, X):
         X = as_features(X, self.N, self.M)
@@ -239,7 +190,7 @@ class RAC:
             if np.iscomplexobj(X):
                 raise TypeError(f"X must be real for a float RAC, got dtype {X.dtype}")
             return X.astype(np.float64, copy=False)
-        return self._to_residues(X, "X (features of a RAC mod p, e.g. one-hot)")
+        return as_residues(X, self.p, "X (features of a RAC mod p, e.g. one-hot)")
 
     # -- the network ------------------------------------------------------------------------
     def score(self, X):
@@ -262,20 +213,28 @@ class RAC:
         WIt = [np.ascontiguousarray(w.T) for w in self.W_I]
         # Batch chunks keep each step's (b, R) state in cache; a position-major copy of the
         # chunk makes every step's input a contiguous (b, M) block.
-        for s in range(0, B, _CHUNK):
-            Xc = np.ascontiguousarray(X[s : s + _CHUNK].transpose(1, 0, 2))  # (N, b, M)
+        for s in range(0, B, CHUNK):
+            Xc = np.ascontiguousarray(X[s : s + CHUNK].transpose(1, 0, 2))  # (N, b, M)
             b = Xc.shape[1]
             h = [np.tile(h0, (b, 1)) for h0 in self.h0]  # per layer (b, R)
             for t in range(self.N):
-                u = self._mm(Xc[t], WIt[0])  # (b, R): W_I f(x_t)
+                u = matmul(Xc[t], WIt[0], self.p)  # (b, R): W_I f(x_t)
                 for k in range(self.depth):
-                    h[k] = self._mul(self._mm(h[k], WHt[k]), u)  # (b, R)
+                    h[k] = mod(matmul(h[k], WHt[k], self.p) * u, self.p)  # (b, R)
                     if k + 1 < self.depth:
-                        u = self._mm(h[k], WIt[k + 1])  # (b, R): next layer's input
-            out[s : s + _CHUNK] = self._mm(h[-1], self.W_O[:, None])[:, 0]  # (b,)
+                        u = matmul(h[k], WIt[k + 1], self.p)  # (b, R): next layer's input
+            out[s : s + CHUNK] = matmul(h[-1], self.W_O[:, None], self.p)[:, 0]  # (b,)
         return out
 
+    def amplitudes(self, configs):
+        """The scores on one-hot inputs: A[configs], shape (B,) for configs (B, N)."""
+        return self.score(one_hot(as_configs(configs, self.N, self.M), self.M))
+
     def coefficient_tensor(self):
+        """The paper's name for :meth:`to_dense`."""
+        return self.to_dense()
+
+    def to_dense(self):
         """A[d_1..d_N]: the score on the one-hot inputs (e_{d_1}, ..., e_{d_N}).
 
         For depth 1 the score is multilinear in f(x_1)..f(x_N), so
@@ -298,13 +257,13 @@ class RAC:
             u = self.W_I[0].T[None, :, :]  # (1, d, R): W_I e_d for every new input d
             new = []
             for k in range(self.depth):
-                a = self._mm(h[k], self.W_H[k].T)[:, None, :]  # (K, 1, R)
-                hk = self._mul(a, u).reshape(K * M, R)  # (K d, R): prefixes grown by d
+                a = matmul(h[k], self.W_H[k].T, self.p)[:, None, :]  # (K, 1, R)
+                hk = mod(a * u, self.p).reshape(K * M, R)  # (K d, R): prefixes grown by d
                 new.append(hk)
                 if k + 1 < self.depth:
-                    u = self._mm(hk, self.W_I[k + 1].T).reshape(K, M, R)  # (K, d, R)
+                    u = matmul(hk, self.W_I[k + 1].T, self.p).reshape(K, M, R)  # (K, d, R)
             h = new
-        return self._mm(h[-1], self.W_O[:, None]).reshape((M,) * N)  # (d_1, ..., d_N)
+        return matmul(h[-1], self.W_O[:, None], self.p).reshape((M,) * N)  # (d_1, ..., d_N)
 
     def mps_cores(self):
         """The depth-1 RAC's MPS cores, built from the weights (never dense).
@@ -325,11 +284,11 @@ class RAC:
         core = np.einsum("ba,bd->adb", W_H, W_I)  # (a, d, b)
         if self.p is not None:
             core %= self.p
-        Wh0 = self._mm(W_H, h0[:, None])[:, 0]  # (b,): W_H h_0
-        first = self._mul(Wh0[None, None, :], W_I.T[None, :, :])  # (1, d, b)
+        Wh0 = matmul(W_H, h0[:, None], self.p)[:, 0]  # (b,): W_H h_0
+        first = mod(Wh0[None, None, :] * W_I.T[None, :, :], self.p)  # (1, d, b)
         if self.N == 1:
-            return [self._mm(first, W_O[:, None])]  # (1, d, 1)
-        last = self._mm(core, W_O[:, None])  # (a, d, 1)
+            return [matmul(first, W_O[:, None], self.p)]  # (1, d, 1)
+        last = matmul(core, W_O[:, None], self.p)  # (a, d, 1)
         return [first] + [core.copy() for _ in range(self.N - 2)] + [last]
 
     def to_mps(self):
@@ -365,46 +324,31 @@ class RAC:
         M, R, N = self.M, self.R, self.N
         return tuple(min(R, M**t, M ** (N - t)) for t in range(1, N))
 
-    def network(self):
-        """The depth-1 RAC's tensor network with explicit delta nodes, as (edges, legs).
+    def graph(self):
+        """The depth-1 RAC's tensor network with explicit delta nodes.
 
         Nodes: ("W_H h0",) the vector W_H h_0; ("delta", t) the copy tensor of step t;
         ("W_I", t) the input weights at step t (open leg t, dim M); ("W_H", t) for
         t >= 1 between deltas t-1 and t; ("W_O",) the output vector. Every bond has
         dimension R. Drawing the deltas (rather than the MPS chain) matters when M > R:
         the input of step t reaches the rest only through a bond of dimension R, so a
-        cut there costs min(M, R), not M.
+        cut there costs min(M, R), not M. For contiguous cuts the min cut is
+        min(R, M^t, M^(N-t)); for an interleaved partition every bond between the sides
+        is cut, and each input on the far side costs min(M, R).
 
         Returns
         -------
-        edges : list of (u, v, dim)
-        legs : list of (node, dim), legs[t] the input of step t
+        tnlite.network.Graph
         """
-        self._require_depth_one("network")
-        return _network(self.N, self.M, self.R)
-
-    def min_cut(self, rows):
-        """Min-cut bound on the rank of the partition (rows | rest) of the N inputs.
-
-        Uses :meth:`network` (explicit delta nodes). For contiguous cuts this is
-        min(R, M^t, M^(N-t)); for an interleaved partition every bond between the
-        sides is cut, and each input on the far side costs min(M, R).
-
-        Parameters
-        ----------
-        rows : sequence of int
-            Time steps (inputs) on side P.
-
-        Returns
-        -------
-        tnlite.mincut.MinCut
-        """
-        from .mincut import min_cut
-
-        self._require_depth_one("min_cut")
-        rows = as_rows(rows, self.N)
-        edges, legs = self.network()
-        return min_cut(edges, legs, rows)
+        self._require_depth_one("graph")
+        N, R = self.N, self.R
+        edges = [(("W_H h0",), ("delta", 0), R)]
+        for t in range(N):
+            edges.append((("W_I", t), ("delta", t), R))
+            if t >= 1:
+                edges += [(("delta", t - 1), ("W_H", t), R), (("W_H", t), ("delta", t), R)]
+        edges.append((("delta", N - 1), ("W_O",), R))
+        return Graph(edges, [(("W_I", t), self.M) for t in range(N)], {("delta", t): R for t in range(N)})
 
     def _require_depth_one(self, what):
         if self.depth != 1:

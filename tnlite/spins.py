@@ -14,13 +14,12 @@ flips axes of the state), for chains whose CSR matrix would not fit in memory.
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ._validate import _all_finite, as_array, as_flag, as_int, guard_dense
+from ._validate import all_finite, as_array, as_flag, as_int, as_real, guard_dense
 
 __all__ = ["tfim_hamiltonian", "tfim_operator", "heisenberg_hamiltonian", "ground_state"]
 
@@ -36,12 +35,6 @@ def _check_chain(N, periodic):
     # every row stores the diagonal and up to N off-diagonal entries
     guard_dense((N + 1, 2**N), "sparse Hamiltonian's stored entries")
     return N
-
-
-def _as_real(x, name):
-    if isinstance(x, (bool, str)) or not isinstance(x, (numbers.Real, np.floating, np.integer)) or not np.isfinite(x):
-        raise TypeError(f"{name} must be a finite real number, got {x!r}")
-    return float(x)
 
 
 def _bond_differences(x, N, periodic):
@@ -105,8 +98,8 @@ def tfim_hamiltonian(N, J=1.0, h=1.0, periodic=False):
         Site 0 is the most significant bit (first tensor axis).
     """
     N = _check_chain(N, periodic)
-    J = _as_real(J, "J")
-    h = _as_real(h, "h")
+    J = as_real(J, "J")
+    h = as_real(h, "h")
     dim = 2**N
     x = np.arange(dim, dtype=np.int32)  # basis states; the guard keeps them far below 2**31
     flips = (1 << np.arange(N - 1, -1, -1)).astype(np.int32)  # X_i flips bit N-1-i (site 0 first)
@@ -142,8 +135,8 @@ def tfim_operator(N, J=1.0, h=1.0, periodic=False):
         Real symmetric; ``op @ v`` equals ``tfim_hamiltonian(N, J, h, periodic) @ v``.
     """
     N = _check_chain(N, periodic)
-    J = _as_real(J, "J")
-    h = _as_real(h, "h")
+    J = as_real(J, "J")
+    h = as_real(h, "h")
     dim = 2**N
     x = np.arange(dim, dtype=np.int32)
     n_bonds = N if periodic else N - 1
@@ -182,7 +175,7 @@ def heisenberg_hamiltonian(N, Jz=1.0, periodic=False):
         Site 0 is the most significant bit (first tensor axis).
     """
     N = _check_chain(N, periodic)
-    Jz = _as_real(Jz, "Jz")
+    Jz = as_real(Jz, "Jz")
     dim = 2**N
     n_bonds = N if periodic else N - 1
     i = np.arange(n_bonds)
@@ -258,7 +251,7 @@ def ground_state(H, tol=0.0):
         H = as_array(H, "H", ndim=2)  # refuses nan and inf
     elif sp.issparse(H):
         data = H.data if H.format in ("csr", "csc", "coo", "bsr", "dia") else H.tocsr().data  # stored entries
-        if np.issubdtype(data.dtype, np.inexact) and not _all_finite(data):
+        if np.issubdtype(data.dtype, np.inexact) and not all_finite(data):
             raise ValueError("H has nan or inf entries")
     if H.ndim != 2 or H.shape[0] != H.shape[1]:
         raise ValueError(f"H must be a square matrix, got shape {H.shape}")
@@ -266,7 +259,7 @@ def ground_state(H, tol=0.0):
     if dim < 4 or dim & (dim - 1):
         raise ValueError(f"H must have dimension 2**N with N >= 2 (4, 8, 16, ...), got {dim}")
     N = dim.bit_length() - 1
-    tol = _as_real(tol, "tol")
+    tol = as_real(tol, "tol")
     if tol < 0:
         raise ValueError(f"tol must be >= 0 (0 means machine precision), got {tol}")
     guard_dense((2,) * N, "ground-state vector")

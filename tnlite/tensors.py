@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._linalg import singular_values
 from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_flag, as_int, as_nonnegative, as_prime, as_rng, as_rows,
                         guard_dense)
 
@@ -69,16 +70,7 @@ def schmidt_values(A, rows):
     -------
     ndarray, shape (min(dim P, dim Q),)
     """
-    return _singular_values(matricize(A, rows))
-
-
-def _singular_values(mat):
-    """Singular values of the matrix `mat`, descending."""
-    if mat.shape[0] < mat.shape[1]:
-        mat = mat.T  # LAPACK is fastest on the tall orientation; singular values are the same
-    if mat.size == 0:
-        return np.zeros(0)
-    return np.linalg.svd(mat, compute_uv=False)
+    return singular_values(matricize(A, rows))
 
 
 def schmidt_rank(A, rows, tol=None):
@@ -101,7 +93,7 @@ def schmidt_rank(A, rows, tol=None):
     if tol is not None:
         tol = as_nonnegative(tol, "tol")
     mat = matricize(A, rows)
-    s = _singular_values(mat)
+    s = singular_values(mat)
     if s.size == 0 or s[0] == 0:
         return 0
     if tol is None:
@@ -317,7 +309,8 @@ def page_entropy(m, n, base=2):
 def rank_mod_p(A, rows, p=PRIME):
     """Exact rank of [A]_{rows, rest} for an integer tensor, over the integers mod `p`.
 
-    The cure for floating point's false rank deficits (PAPER.md, "Numerical trap"):
+    The cure for floating point's false rank deficits (docs/science.md, "Numerical rank and
+    exact arithmetic"):
     draw integer weights at random mod p, evaluate the network mod p, and eliminate
     exactly. By Schwartz-Zippel the result equals the generic rank except with
     probability at most (polynomial degree) / p.

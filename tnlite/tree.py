@@ -24,12 +24,13 @@ bound only: its tensors are never filled in here.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from ._validate import as_array, as_configs, as_int, as_nonnegative, as_power_of_two, as_rng, as_rows, guard_dense
-from .mincut import min_cut as _min_cut
+from ._linalg import haar_isometry, left_singular, matmul, mod
+from ._validate import (as_array, as_configs, as_cutoff, as_features, as_int, as_int_or_ints, as_nonnegative,
+                        as_power_of_two, as_prime, as_residues, as_rng, guard_dense)
+from .network import Graph, Network
 
 __all__ = ["TreeTN", "mera_graph"]
 
@@ -37,24 +38,7 @@ __all__ = ["TreeTN", "mera_graph"]
 _MAX_MERA_N = 2**16
 
 
-def _left_singular(M):
-    """Left singular vectors and singular values of M, handing LAPACK the tall orientation."""
-    if M.shape[0] >= M.shape[1]:
-        U, s, _ = np.linalg.svd(M, full_matrices=False)
-        return U, s
-    # wide: M^H = Q R (thin QR), so M = R^H Q^H and M's left singular vectors are R^H's
-    R = np.linalg.qr(M.conj().T, mode="r")  # (k, k)
-    U, s, _ = np.linalg.svd(R.conj().T)
-    return U, s
-
-
-def _random_isometry(m, n, rng):
-    """An m x n matrix with orthonormal columns (m >= n) or orthonormal rows (m < n)."""
-    Q, _ = np.linalg.qr(rng.standard_normal((max(m, n), min(m, n))))
-    return Q if m >= n else Q.T
-
-
-class TreeTN:
+class TreeTN(Network):
     """A binary tree tensor network over N = 2**L particles.
 
     Parameters
@@ -68,6 +52,9 @@ class TreeTN:
     discarded_weight : float, optional
         Squared singular values dropped by :meth:`from_dense`, relative to the squared
         norm of the tensor it approximated; 0 otherwise. A finite number >= 0.
+    p : int, optional
+        A prime: whole-number cores, and :meth:`to_dense`, :meth:`amplitudes` and
+        :meth:`score` computed exactly mod p.
 
     Attributes
     ----------
@@ -79,7 +66,7 @@ class TreeTN:
     discarded_weight : float
     """
 
-    def __init__(self, leaves, levels, discarded_weight=0.0):
+    def __init__(self, leaves, levels, discarded_weight=0.0, p=None):
         discarded_weight = as_nonnegative(discarded_weight, "discarded_weight")
         for name, seq in (("leaves", leaves), ("levels", levels)):
             if isinstance(seq, np.ndarray) or not hasattr(seq, "__len__"):
@@ -123,11 +110,27 @@ class TreeTN:
             out_levels.append(nodes)
         if below != [1]:
             raise ValueError(f"the root levels[{L - 1}][0] must have parent bond 1, got shape {out_levels[-1][0].shape}")
-        dtype = np.result_type(np.float64, *out_leaves, *(t for row in out_levels for t in row))
-        self.leaves = [a.astype(dtype, copy=False) for a in out_leaves]
-        self.levels = [[t.astype(dtype, copy=False) for t in row] for row in out_levels]
-        self.N, self.L = N, L
+        if p is not None:
+            p = as_prime(p)
+            convert = lambda a, name: as_residues(a, p, name)  # noqa: E731
+        else:
+            dtype = np.result_type(np.float64, *out_leaves, *(t for row in out_levels for t in row))
+            convert = lambda a, name: a.astype(dtype, copy=False)  # noqa: E731
+        self.leaves = [convert(a, f"leaves[{j}]") for j, a in enumerate(out_leaves)]
+        self.levels = [[convert(t, f"levels[{l}][{i}]") for i, t in enumerate(row)] for l, row in enumerate(out_levels)]
+        self.N, self.L, self.p = N, L, p
         self.discarded_weight = discarded_weight
+
+    def params(self):
+        """[leaves[0..N-1], then the nodes level by level, left to right]."""
+        return list(self.leaves) + [t for row in self.levels for t in row]
+
+    def _rebuild(self, arrays):
+        leaves, rest, levels = arrays[:self.N], arrays[self.N:], []
+        for row in self.levels:
+            levels.append(rest[:len(row)])
+            rest = rest[len(row):]
+        return TreeTN(leaves, levels, p=self.p)
 
     # ---- shapes -------------------------------------------------------------
     @property
@@ -141,11 +144,6 @@ class TreeTN:
         dims = [[a.shape[1] for a in self.leaves]]
         dims += [[t.shape[2] for t in row] for row in self.levels[:-1]]
         return dims
-
-    @property
-    def n_params(self):
-        """Number of entries in all leaves and nodes."""
-        return sum(a.size for a in self.leaves) + sum(t.size for row in self.levels for t in row)
 
     def __repr__(self):
         return f"TreeTN(N={self.N}, phys_dims={self.phys_dims}, bond_dims={self.bond_dims})"
@@ -165,8 +163,8 @@ class TreeTN:
             for i, t in enumerate(row):
                 left, right = blocks[2 * i], blocks[2 * i + 1]
                 kl, kr, kp = t.shape
-                half = (left @ t.reshape(kl, kr * kp)).reshape(-1, kr, kp)  # (D_left, k_right, k_parent)
-                new.append(np.matmul(right, half).reshape(-1, kp))  # (D_left * D_right, k_parent)
+                half = matmul(left, t.reshape(kl, kr * kp), self.p).reshape(-1, kr, kp)  # (D_left, k_right, k_parent)
+                new.append(matmul(right, half, self.p).reshape(-1, kp))  # (D_left * D_right, k_parent)
             blocks = new
         return blocks[0].reshape(self.phys_dims)
 
@@ -183,17 +181,42 @@ class TreeTN:
         ndarray, shape (B,)
         """
         c = as_configs(configs, self.N, self.phys_dims)
-        vecs = [a[c[:, j]] for j, a in enumerate(self.leaves)]  # each (B, k_j)
+        return self._up([a[c[:, j]] for j, a in enumerate(self.leaves)])  # leaves: each (B, k_j)
+
+    def score(self, X):
+        """sum_i A[i] prod_j X[b, j, i_j]: the tree read as a linear model of features.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, d)
+            One feature vector per particle; every particle must have the same dimension d.
+
+        Returns
+        -------
+        ndarray, shape (B,)
+        """
+        if len(set(self.phys_dims)) != 1:
+            raise ValueError(f"score needs one local dimension for every particle, this tree has {self.phys_dims}; "
+                             "use amplitudes for configurations")
+        X = as_features(X, self.N, self.phys_dims[0])
+        if self.p is not None:
+            X = as_residues(X, self.p, "X (features of an exact tree)")
+        return self._up([matmul(X[:, j], a, self.p) for j, a in enumerate(self.leaves)])
+
+    def _up(self, vecs):
+        """Contract the batch of leaf vectors `vecs` (each (B, k_j)) up to the root: (B,)."""
         for row in self.levels:
             vecs = [
-                np.einsum("bc,bce->be", vecs[2 * i + 1], (vecs[2 * i] @ t.reshape(t.shape[0], -1)).reshape(
-                    -1, t.shape[1], t.shape[2]))
+                mod(np.einsum("bc,bce->be", vecs[2 * i + 1], matmul(vecs[2 * i], t.reshape(t.shape[0], -1), self.p)
+                              .reshape(-1, t.shape[1], t.shape[2])), self.p)
                 for i, t in enumerate(row)
             ]  # each (B, k_parent): the left child through the node, then the right child
         return vecs[0][:, 0]
 
     def norm(self):
         """Frobenius norm of the represented tensor, contracted with its conjugate up the tree (never dense)."""
+        if self.p is not None:
+            raise ValueError(f"norm works in floating point; this tree is exact mod p={self.p}")
         grams = [a.conj().T @ a for a in self.leaves]  # each (k, k'): bra bond, ket bond
         for row in self.levels:
             grams = [
@@ -204,82 +227,64 @@ class TreeTN:
 
     # ---- entanglement ----------------------------------------------------------
     def graph(self):
-        """The network as (edges, legs) for :func:`tnlite.mincut.min_cut`.
+        """The tree: leaf j is node (0, j), node i of level l is (l, i); legs[j] = ((0, j), d_j).
 
-        Returns
-        -------
-        edges : list of (u, v, dim)
-            Leaf j is node (0, j); node i of level l is (l, i). The root's trivial
-            parent bond is left out.
-        legs : list of (node, dim)
-            legs[j] = ((0, j), d_j).
+        Leaf bonds k_j and open legs d_j are cuttable as well as the bonds between nodes;
+        the root's trivial parent bond is left out.
         """
         edges = [((l, i), (l + 1, i // 2), k) for l, row in enumerate(self.bond_dims) for i, k in enumerate(row)]
-        legs = [((0, j), d) for j, d in enumerate(self.phys_dims)]
-        return edges, legs
-
-    def min_cut(self, rows):
-        """Minimal cut of the tree separating particles `rows` from the rest.
-
-        Leaf bonds k_j and open legs d_j are cuttable as well as the bonds between nodes.
-
-        Parameters
-        ----------
-        rows : sequence of int
-            Particles on side P.
-
-        Returns
-        -------
-        tnlite.mincut.MinCut
-            ``rank_bound`` bounds the Schmidt rank of ``to_dense()`` for this partition.
-        """
-        rows = as_rows(rows, self.N)
-        edges, legs = self.graph()
-        return _min_cut(edges, legs, rows)
+        return Graph(edges, [((0, j), d) for j, d in enumerate(self.phys_dims)], {})
 
     # ---- constructors ------------------------------------------------------------
     @classmethod
-    def from_dense(cls, A, max_bond=None):
+    def from_dense(cls, A, max_bond=None, cutoff=0.0):
         """Hierarchical SVD of a dense tensor, leaves first, then pairwise up the tree.
 
         Each leaf matrix holds the leading left singular vectors of the single-site
         matricization [A]_{j, rest} (of A already projected onto the leaves before j);
-        A is projected onto them, and each pair of
-        neighbouring (projected) blocks is split the same way, level by level. Without
-        truncation the result is exact and each bond equals the rank of the matching
-        dyadic block's matricization (numpy's ``matrix_rank`` tolerance,
-        ``s_max * max(dim block, dim rest) * eps``, as in ``tnlite.schmidt_rank``).
+        A is projected onto them, and each pair of neighbouring (projected) blocks is
+        split the same way, level by level. Without truncation the result is exact and
+        each bond equals the rank of the matching dyadic block's matricization (numpy's
+        ``matrix_rank`` tolerance, ``s_max * max(dim block, dim rest) * eps``, as in
+        ``tnlite.schmidt_rank``). Cost: one SVD per bond, O(d^N) each.
 
         Parameters
         ----------
         A : array_like, shape (d_0, ..., d_{N-1}), N a power of 2
         max_bond : int, optional
             Keep at most this many singular vectors per bond.
+        cutoff : float
+            Also drop singular values with s**2 < cutoff * ||A||**2 (as in
+            ``MPS.from_dense``); at least one is always kept.
 
         Returns
         -------
         TreeTN
             Its ``discarded_weight`` is the sum of the squared singular values dropped,
-            relative to ``||A||_F**2`` (as in ``MPS.from_dense``); because all the
-            projections commute, ``||A - T.to_dense()||_F**2 / ||A||_F**2`` equals it.
+            relative to ``||A||_F**2`` (as in ``MPS.from_dense``). Each SVD is taken of the
+            tensor already projected by the earlier steps, so each dropped part is
+            orthogonal to everything kept afterwards and
+            ``||A - T.to_dense()||_F**2 / ||A||_F**2`` equals it.
         """
         A = as_array(A, "A")
         N, L = as_power_of_two(A.ndim, "A.ndim (the number of particles N)")
         if max_bond is not None:
             max_bond = as_int(max_bond, "max_bond", minimum=1)
+        cutoff = as_cutoff(cutoff)
         if not np.issubdtype(A.dtype, np.inexact):
             A = A.astype(np.float64)
         total = math.prod(A.shape)
+        norm2 = float(np.vdot(A, A).real)
         discarded = 0.0
 
         def split(mat, block_dim):
             """Kept left singular vectors of `mat` (rows = one block) and the dropped weight."""
-            U, s = _left_singular(mat)
+            U, s = left_singular(mat)
             if s.size == 0 or s[0] == 0:
                 keep = 1
             else:
                 tol = s[0] * max(block_dim, total // block_dim) * np.finfo(s.dtype).eps
-                keep = max(1, int(np.count_nonzero(s > tol)))
+                keep = max(1, int(np.count_nonzero((s > tol) & (s**2 >= cutoff * norm2))))
             if max_bond is not None:
                 keep = min(keep, max_bond)
             return U[:, :keep], float(np.sum(s[keep:] ** 2))
@@ -306,11 +311,10 @@ class TreeTN:
                 core = np.moveaxis(np.tensordot(U.reshape(kl, kr, -1).conj(), pair, axes=([0, 1], [0, 1])), 0, i)
             block = [block[2 * i] * block[2 * i + 1] for i in range(len(block) // 2)]
             levels.append(nodes)
-        norm2 = float(np.vdot(A, A).real)
         return cls(leaves, levels, discarded_weight=discarded / norm2 if norm2 > 0 else 0.0)
 
     @classmethod
-    def random(cls, N, d, chi, rng):
+    def random(cls, N, d, chi, rng, p=None):
         """A normalised tree with random isometric cores: leaves and nodes have orthonormal
         columns where their shape allows (orthonormal rows otherwise).
 
@@ -325,6 +329,8 @@ class TreeTN:
         chi : int or sequence of L ints
             Bond dimension at every level, or per level (chi[0] = leaf bonds).
         rng : numpy.random.Generator or int seed
+        p : int, optional
+            A prime: integer cores uniform in 0..p-1, exact arithmetic mod p.
 
         Returns
         -------
@@ -335,19 +341,9 @@ class TreeTN:
         N, L = as_power_of_two(N, "N")
         d = as_int(d, "d", minimum=1)
         rng = as_rng(rng)
-        if isinstance(chi, (numbers.Integral, np.integer)) and not isinstance(chi, (bool, np.bool_)):
-            chi = [chi] * L
-        else:
-            try:
-                if isinstance(chi, (str, bytes, bool, np.bool_)):
-                    raise TypeError
-                chi = list(chi)
-            except TypeError:
-                raise TypeError(f"chi must be an int or a sequence of L={L} ints (one per level), "
-                                f"got {type(chi).__name__} {chi!r}") from None
-        if len(chi) != L:
-            raise ValueError(f"chi has {len(chi)} entries; N={N} needs one per level 0..L-1, L=log2({N})={L}")
-        chi = [as_int(c, f"chi[{l}]", minimum=1) for l, c in enumerate(chi)] + [1]
+        p = None if p is None else as_prime(p)
+        chi = list(as_int_or_ints(chi, "chi", L, f"N={N} needs one per level 0..L-1, L=log2({N})={L}",
+                                  " (one per level)")) + [1]
         guard_dense((d, chi[0]), f"random leaf (d={d} x chi[0]={chi[0]})")
         total = N * d * chi[0]
         for l in range(1, L + 1):
@@ -356,12 +352,14 @@ class TreeTN:
                                     + ("1, the root)" if l == L else f"chi[{l}]={kp})"))
             total += (N >> l) * k * k * kp
         guard_dense((total,), f"set of random cores (N={N}, d={d}, chi={tuple(chi[:-1])})")
-        leaves = [_random_isometry(d, chi[0], rng) for _ in range(N)]
-        levels = []
-        for l in range(1, L + 1):
-            k, kp = chi[l - 1], chi[l]
-            levels.append([_random_isometry(k * k, kp, rng).reshape(k, k, kp) for _ in range(N >> l)])
-        tree = cls(leaves, levels)
+        draw = (lambda m, n: rng.integers(0, p, size=(m, n))) if p is not None else (
+            lambda m, n: haar_isometry(m, n, rng))
+        leaves = [draw(d, chi[0]) for _ in range(N)]
+        levels = [[draw(chi[l - 1] ** 2, chi[l]).reshape(chi[l - 1], chi[l - 1], chi[l]) for _ in range(N >> l)]
+                  for l in range(1, L + 1)]
+        tree = cls(leaves, levels, p=p)
+        if p is not None:
+            return tree
         tree.levels[-1][0] = tree.levels[-1][0] / tree.norm()
         return tree
 
@@ -390,8 +388,8 @@ def mera_graph(N, chi, d=2):
 
     Returns
     -------
-    edges : list of (u, v, dim)
-    legs : list of (node, dim), one per particle
+    tnlite.network.Graph
+        Edges, legs (one per particle) and no deltas.
 
     Raises
     ------
@@ -423,5 +421,5 @@ def mera_graph(N, chi, d=2):
             for s in (2 * i, 2 * i + 1):
                 attach(into[s], ("w", tau, i), dims[s])
         if n == 2:
-            return edges, legs
+            return Graph(edges, legs, {})
         src, dims, tau = [("w", tau, i) for i in range(n // 2)], [chi] * (n // 2), tau + 1

@@ -10,8 +10,8 @@ TN, a MERA), `convac` and `rac`.
 """
 from .basic import draw_contraction, draw_matricization, draw_tensor
 from .chain import draw_chain
-from .convac import draw_convac
+from .convac import draw_convac, redraw_convac
 from .rac import draw_rac
-from .style import COLORS, _as_dims, new_axes, plain_log_axis
+from .style import COLORS, new_axes, plain_log_axis
 from .tree import draw_mera, draw_tree
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_int, as_rows
-from .style import COLORS, _R_NODE, _as_dims, _blank, _fit, _line, _node
+from .._validate import as_int, as_ints, as_rows
+from .style import COLORS, _R_NODE, _blank, _fit, _line, _node
 
 
 _MAX_LEGS = 32  # a diagram with more legs is unreadable (and slow to draw)
@@ -41,7 +41,7 @@ def draw_tensor(legs, name="A", dims=None, ax=None):
     if n > _MAX_LEGS:
         raise ValueError(f"legs: {n} legs is more than a readable diagram holds (at most {_MAX_LEGS})")
     if dims is not None:
-        dims = _as_dims(dims, n, "dims")
+        dims = as_ints(dims, "dims", n)
         labels = [f"{s} ({d})" for s, d in zip(labels, dims)]
     ax = _blank(ax, (3.0, 3.0))
     _node(ax, (0.0, 0.0), name, radius=0.4, fontsize=13)
@@ -233,7 +233,7 @@ def draw_matricization(shape, rows, name="A", ax=None):
     """
     if np.ndim(shape) != 1 or len(shape) < 1:
         raise ValueError(f"shape must be a sequence of at least one leg dimension, got {shape!r}")
-    shape = _as_dims(shape, len(shape), "shape")
+    shape = as_ints(shape, "shape", len(shape))
     rows = as_rows(rows, len(shape))
     cols = tuple(j for j in range(len(shape)) if j not in rows)
     m = int(np.prod([shape[j] for j in rows], dtype=np.int64))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._validate import as_int, as_rows
-from .style import COLORS, _R_NODE, _as_dims, _blank, _fit, _line, _node
+from .._validate import as_int, as_ints, as_rows
+from .style import COLORS, _R_NODE, _blank, _fit, _line, _node
 
 
 def _chain_cut(cut, N):
@@ -66,7 +66,7 @@ def draw_chain(N, bond_dims=None, cut=None, rows=None, name="A", ax=None):
             bond_dims = (as_int(bond_dims, "bond_dims", minimum=1),) * (N - 1)
         else:
             try:
-                bond_dims = _as_dims(bond_dims, N - 1, "bond_dims")
+                bond_dims = as_ints(bond_dims, "bond_dims", N - 1)
             except ValueError as exc:
                 if "entries" not in str(exc):
                     raise

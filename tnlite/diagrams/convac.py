@@ -14,6 +14,8 @@ from matplotlib.lines import Line2D
 
 from .._validate import as_rows
 from ..convac import ConvAC
+from ..convac2d import ConvAC2D
+from ..cp import ShallowConvAC
 from .style import COLORS, _blank, _fit
 
 
@@ -46,9 +48,9 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
 
     Parameters
     ----------
-    net : tnlite.ConvAC
-        Deep or shallow (for a shallow one with `rows`, the global delta is drawn split
-        along the partition, as :meth:`ConvAC.min_cut` sees it).
+    net : tnlite.ConvAC or tnlite.ShallowConvAC
+        A 1D network, deep or shallow (a shallow one is a star on one global delta; a
+        cut that splits a delta paints it COLORS["cut"]).
     rows : sequence of int, optional
         Inputs on side P, coloured COLORS["side_P"] (the rest COLORS["side_Q"]).
     show_cut : bool
@@ -65,12 +67,13 @@ def draw_convac(net, rows=None, show_cut=False, as_tree=False, ax=None):
     """
     if not isinstance(net, ConvAC):
         raise TypeError(f"net must be a tnlite.ConvAC, got {type(net).__name__}")
-    if net.grid is not None:
-        raise ValueError("draw_convac draws 1D ConvACs; a 2D ConvAC (grid) is a quad-tree not drawn here")
+    if isinstance(net, ConvAC2D):
+        raise ValueError("draw_convac draws 1D ConvACs; a 2D ConvAC is a quad-tree not drawn here")
     rows = None if rows is None else set(as_rows(rows, net.N))
     if show_cut and rows is None:
         raise ValueError("show_cut needs rows: the inputs on side P")
-    if as_tree and net.shallow:
+    shallow = isinstance(net, ShallowConvAC)
+    if as_tree and shallow:
         raise ValueError("as_tree draws a deep ConvAC; a shallow one is a CP decomposition (draw it with as_tree=False)")
     if as_tree and show_cut:
         raise ValueError("show_cut draws on the network view; the tree view merges the bonds a cut may use")
@@ -84,29 +87,24 @@ def _scene(net, rows, show_cut, as_tree, cut=None):
     """What draw_convac draws, as plain data: lines, nodes, texts, title, limits. `cut`: the
     min cut of `rows` when the caller has it already."""
     N, L, r = net.N, net.L, net.widths
+    shallow = isinstance(net, ShallowConvAC)
     if not show_cut:
         cut = None
     elif cut is None:
         cut = net.min_cut(sorted(rows))
     hot = set() if cut is None else {frozenset((u, v)) for u, v, _ in cut.edges}
-    edges, legs = net.tensor_network(None if rows is None else sorted(rows))
+    split = set() if cut is None else {u for u, v, _ in cut.edges if v == "split"}
+    edges, legs, _ = net.graph()
     dx = 1.0
     x_site = np.arange(N) * dx
 
     def block_x(l, i):
-        return float(x_site[i << l: (i + 1) << l].mean()) if not net.shallow else float(x_site.mean())
+        return float(x_site[i << l: (i + 1) << l].mean()) if not shallow else float(x_site.mean())
 
     pos = {("W", 0, j): (x_site[j], 1.0) for j in range(N)}
-    if net.shallow:
-        if rows and len(rows) < N:
-            P = sorted(rows)
-            Q = [j for j in range(N) if j not in rows]
-            pos[("delta", 1, 1)] = (float(x_site[P].mean()), 2.2)
-            pos[("delta", 1, 0)] = (float(x_site[Q].mean()), 2.6)
-            pos[("out",)] = (float(x_site[Q].mean()), 3.4)
-        else:
-            pos[("delta", 1, 0)] = (block_x(1, 0), 2.4)
-            pos[("out",)] = (block_x(1, 0), 3.2)
+    if shallow:
+        pos[("delta", 1, 0)] = (block_x(1, 0), 2.4)
+        pos[("out",)] = (block_x(1, 0), 3.2)
     else:
         for l in range(1, L + 1):
             for i in range(N >> l):
@@ -137,7 +135,7 @@ def _scene(net, rows, show_cut, as_tree, cut=None):
         if as_tree and (kind == "out" or (kind == "W" and node[1] >= 1)):
             continue  # merged into the delta below it
         if kind == "delta" and not as_tree:
-            nodes.append((xy, None, 0.1, COLORS["delta"], "delta", "none"))
+            nodes.append((xy, None, 0.1, COLORS["cut"] if node in split else COLORS["delta"], "delta", "none"))
         elif kind == "delta":
             nodes.append((xy, f"{node[1]},{node[2]}" if N <= 8 else None, small + 0.06, COLORS["node"], "node",
                           "black"))
@@ -152,16 +150,16 @@ def _scene(net, rows, show_cut, as_tree, cut=None):
         nodes.append(((x_site[j], 0.15), None, 0.1, side or "white", "particle", "black"))
         if N <= 32:
             texts.append((x_site[j], -0.05, str(j), "center", "top", side or "black", "site_label"))
-    kind = "shallow ConvAC (CP)" if net.shallow else "deep ConvAC"
+    kind = "shallow ConvAC (CP)" if shallow else "deep ConvAC"
     title = f"{kind} as a tree TN" if as_tree else f"{kind}: N={N}, M={net.M}, widths {r}"
     if cut is not None:
         counts = {}
         for e in cut.edges:
             counts[e[2]] = counts.get(e[2], 0) + 1
         dims = " x ".join(f"{d}^{k}" if k > 1 else str(d) for d, k in counts.items())
-        title += f"\nmin cut: {dims} -> rank <= {cut.rank_bound}"
+        title += f"\nmin cut: {dims} -> rank <= {cut.rank_bound}" + (" (a split delta)" if split else "")
     top = max(y for _, y in pos.values())
-    figsize = (min(max(4.0, 0.8 * N + 1.5), 14.0), 1.2 + 0.9 * (2 * L + 2 if not net.shallow else 4))
+    figsize = (min(max(4.0, 0.8 * N + 1.5), 14.0), 1.2 + 0.9 * (2 * L + 2 if not shallow else 4))
     # the geometry: equal for two scenes iff one can be restyled into the other
     layout = (tuple((tuple(l[0]), tuple(l[1])) for l in lines), tuple((n[0], n[1], n[2]) for n in nodes),
               tuple((t[0], t[1]) for t in texts))
@@ -184,7 +182,7 @@ def _draw_scene(ax, scene):
     _DRAWN[ax] = (scene["layout"], line_artists, circles, text_artists)
 
 
-def _redraw_convac(ax, net, rows, cut):
+def redraw_convac(ax, net, rows, cut):
     """Redraw `net` on an `ax` that holds a draw_convac drawing: in place when the geometry
     is the same (only colours, widths, labels and the title change; a panel update then
     creates no artists), else cleared and drawn afresh. `cut` is ``net.min_cut(rows)``, which

@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from .._validate import as_int, as_rows
-from ..rac import RAC, _network
+from ..rac import RAC
 from .style import COLORS, _R_NODE, _blank, _fit, _line, _node
 
 
@@ -38,10 +38,10 @@ def draw_rac(rac, rows=None, show_cut=False, ax=None):
     """
     if isinstance(rac, RAC):
         N, M, R = rac.N, rac.M, rac.R
-        edges, legs = rac.network()
+        edges, legs, _ = rac.graph()
     else:
         N, M, R = as_int(rac, "rac (or N)", minimum=1), None, None
-        edges, legs = _network(N, 1, 1)
+        edges, legs, _ = RAC(N, [[1.0]], [[1.0]], [1.0], [1.0]).graph()  # the wiring only
     rows = None if rows is None else set(as_rows(rows, N))
     cut = None
     if show_cut:

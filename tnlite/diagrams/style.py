@@ -2,7 +2,7 @@
 
 `COLORS` gives one colour for a bound, one for a measured value and one for each side
 of a partition, the same in every lesson; `new_axes` and `plain_log_axis` style a plot.
-The private helpers (`_blank`, `_node`, `_line`, `_fit`, `_R_NODE`, `_as_dims`) are
+The private helpers (`_blank`, `_node`, `_line`, `_fit`, `_R_NODE`) are
 shared by the drawing modules `basic`, `chain`, `tree`, `convac` and `rac`.
 """
 from __future__ import annotations
@@ -100,15 +100,3 @@ def _fit(ax, points, margin=0.6):
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
     ax.set_xlim(pts[:, 0].min() - margin, pts[:, 0].max() + margin)
     ax.set_ylim(pts[:, 1].min() - margin, pts[:, 1].max() + margin)
-
-
-def _as_dims(dims, n, name):
-    if isinstance(dims, str):
-        raise TypeError(f"{name} must be a sequence of {n} positive integers, got a string {dims!r}")
-    try:
-        items = list(dims)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of positive integers, got {type(dims).__name__}") from None
-    if len(items) != n:
-        raise ValueError(f"{name} has {len(items)} entries; it needs {n}")
-    return tuple(as_int(d, f"{name}[{i}]", minimum=1) for i, d in enumerate(items))

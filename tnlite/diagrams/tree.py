@@ -81,7 +81,7 @@ def draw_tree(tree, rows=None, show_cut=False, ax=None):
     dy = 1.0 + 0.1 * L
     pos = {(l, i): (((i << l) + ((1 << l) - 1) / 2), l * dy) for l in range(L + 1) for i in range(N >> l)}
     ax = _blank(ax, (min(max(4.0, 0.75 * N + 1.5), 14.0), 1.4 + 0.8 * (L + 2)))
-    edges, legs = tree.graph()
+    edges, legs, _ = tree.graph()
     labels = N <= 16
     for u, v, dim in edges:
         on = frozenset((u, v)) in hot
@@ -130,7 +130,7 @@ def draw_mera(N=8, chi=2, rows=None, show_cut=False, ax=None):
     -------
     matplotlib Axes
     """
-    edges, legs = mera_graph(N, chi)
+    edges, legs, _ = mera_graph(N, chi)
     rows = None if rows is None else set(as_rows(rows, N))
     if show_cut and rows is None:
         raise ValueError("show_cut needs rows: the particles on side P")

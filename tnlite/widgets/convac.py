@@ -11,31 +11,21 @@ import matplotlib.pyplot as plt
 import numpy as _np
 
 from .. import diagrams as _diagrams
-from .._validate import as_int as _as_int, as_power_of_two as _as_power_of_two, as_rng as _as_rng
-from .._validate import as_rows as _as_rows, guard_dense as _guard_dense
+from .. import partitions as _partitions
+from .._validate import as_int as _as_int, as_ints as _as_ints, as_power_of_two as _as_power_of_two
+from .._validate import as_rng as _as_rng, guard_dense as _guard_dense
 from ..convac import ConvAC
-from ..diagrams.convac import _redraw_convac
 from ..tensors import PRIME, rank_mod_p
 from .panel import Panel
 
 
 def _convac_partitions(N):
     """Named partitions of N = 2**L inputs: contiguous halves, interleaved blocks of 2**k, custom."""
-    options = {"contiguous halves (left | right)": tuple(range(N // 2))}
+    options = {"contiguous halves (left | right)": _partitions.halves(N)}
     for k in range(N.bit_length() - 2):
-        options[f"interleaved, blocks of {2**k}"] = tuple(j for j in range(N) if (j >> k) % 2 == 0)
+        options[f"interleaved, blocks of {2**k}"] = _partitions.interleaved(N, k)
     options["custom"] = None
     return options
-
-
-def _parse_sites(text, N):
-    """'0, 1, 4' -> (0, 1, 4), checked against N (ValueError with the reason)."""
-    items = text.replace(",", " ").split()
-    try:
-        sites = [int(t) for t in items]
-    except ValueError:
-        raise ValueError(f"custom sites must be integers separated by commas, got {text!r}") from None
-    return _as_rows(sites, N, "custom sites")
 
 
 def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (left | right)",
@@ -78,13 +68,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         raise ValueError(f"N must be at most 16 for a live exact rank (the tensor has M^N entries), got {N}")
     M = _as_int(M, "M", minimum=1)
     max_width = _as_int(max_width, "max_width", minimum=1)
-    try:
-        widths = (2,) * L if widths is None else tuple(widths)
-    except TypeError:
-        raise TypeError(f"widths must be a sequence of {L} ints, one per conv layer, got {widths!r}") from None
-    if len(widths) != L:
-        raise ValueError(f"widths has {len(widths)} entries; N={N} needs log2({N})={L}")
-    widths = tuple(_as_int(r, f"widths[{l}]", minimum=1) for l, r in enumerate(widths))
+    widths = (2,) * L if widths is None else _as_ints(widths, "widths", L, f"N={N} needs log2({N})={L}")
     if max(widths) > max_width:
         raise ValueError(f"widths must be <= max_width = {max_width}, got {widths}")
     _guard_dense((M,) * N, "ConvAC coefficient tensor")
@@ -125,13 +109,13 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         rows = options[name]
         if rows is None:
             try:
-                rows = _parse_sites(panel.value("custom"), N)
+                rows = _partitions.parse(panel.value("custom"), N)
             except (TypeError, ValueError) as exc:
                 panel.data = {"error": str(exc), "widths": widths}
                 panel.text.value = f"<span style='color:{C['bound']}'>{exc}</span>"
                 return
         net = ConvAC.random(N, M, widths, rng=seed, p=PRIME)
-        rank = rank_mod_p(net.coefficient_tensor(), rows)
+        rank = rank_mod_p(net.to_dense(), rows)
         cut = net.min_cut(rows)
         n_P = len(set(rows))
         max_rank = min(M**n_P, M ** (N - n_P))
@@ -139,7 +123,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         panel.data = {"widths": widths, "rows": tuple(rows), "rank": rank, "bound": cut.rank_bound,
                       "max_rank": max_rank, "cut_edges": cut.edges, "n_params_deep": n_deep,
                       "n_params_shallow": n_shallow}
-        _redraw_convac(ax_d, net, rows, cut)  # restyles the drawing in place: no new artists
+        _diagrams.redraw_convac(ax_d, net, rows, cut)  # restyles the drawing in place: no new artists
         for bar, h in zip(rank_bars, (_np.log2(rank) if rank else 0.0, cut.log_bound)):
             bar.set_height(h)
         max_line.set_ydata([_np.log2(max_rank)] * 2)

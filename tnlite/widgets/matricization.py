@@ -13,7 +13,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 
 from .. import diagrams as _diagrams
 from .._validate import as_int as _as_int, as_rng as _as_rng, as_rows as _as_rows
-from .._validate import guard_dense as _guard_dense
+from .._validate import as_ints, guard_dense as _guard_dense
 from ..tensors import matricize as _matricize
 from .panel import Panel
 
@@ -56,7 +56,7 @@ def build_matricization(shape=(2, 3, 2, 3), k=2, rows=(0, 1), k_max=10, rng=0):
     """
     if _np.ndim(shape) != 1:
         raise ValueError(f"shape must be a sequence of leg dimensions such as (2, 3, 2, 3), got {shape!r}")
-    shape = _diagrams._as_dims(shape, len(shape), "shape")
+    shape = as_ints(shape, "shape", len(shape))
     if not 2 <= len(shape) <= 6:
         raise ValueError(f"shape must have 2 to 6 legs for a legible panel, got {len(shape)} legs {shape}")
     k_max = _as_int(k_max, "k_max", minimum=1)

@@ -10,8 +10,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._validate import as_int, as_power_of_two, as_rng
+from .._validate import as_int, as_ints, as_power_of_two, as_rng
 from ..diagrams import COLORS, draw_tree, new_axes
+from ..partitions import halves, interleaved
 from ..tensors import schmidt_rank
 from ..tree import TreeTN
 from .panel import _SyncPanel
@@ -23,9 +24,9 @@ def tree_partitions(N):
     if N < 4:
         raise ValueError(f"N must be at least 4 for these partitions, got {N}")
     return {
-        "left | right halves": tuple(range(N // 2)),
-        "interleaved (even | odd)": tuple(range(0, N, 2)),
-        "blocks of 2 (alternating)": tuple(j for j in range(N) if (j // 2) % 2 == 0),
+        "left | right halves": halves(N),
+        "interleaved (even | odd)": interleaved(N, 0),
+        "blocks of 2 (alternating)": interleaved(N, 1),
         "custom": None,
     }
 
@@ -65,13 +66,7 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
         raise ValueError(f"N must be at most 16 for a live dense rank, got {N}")
     d = as_int(d, "d", minimum=1)
     max_bond = as_int(max_bond, "max_bond", minimum=1)
-    try:
-        chi = tuple(chi)
-    except TypeError:
-        raise TypeError(f"chi must be a sequence of {L} ints, one bond dimension per level, got {chi!r}") from None
-    if len(chi) != L:
-        raise ValueError(f"chi has {len(chi)} entries; N={N} needs one per level 0..L-1, L={L}")
-    chi = tuple(as_int(c, f"chi[{l}]", minimum=1) for l, c in enumerate(chi))
+    chi = as_ints(chi, "chi", L, f"N={N} needs one per level 0..L-1, L={L}")
     if max(chi) > max_bond:
         raise ValueError(f"chi must be <= max_bond = {max_bond}, got {chi}")
     options = tree_partitions(N)

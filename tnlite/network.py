@@ -1,0 +1,133 @@
+"""The one interface every network of the course follows.
+
+A network over N inputs ("particles") represents a tensor A of shape ``phys_dims``: a
+wave function when its inputs are spins, a score h(x) = sum_d A[d] prod_j f_{d_j}(x_j)
+when they are features. Whatever its architecture (MPS, tree, ConvAC, RAC, ...), it
+answers to the same verbs:
+
+===================  ======================================================================
+``N``                number of inputs
+``phys_dims``        local dimension of each input, a tuple of N ints
+``n_params``         number of weights, ``sum(a.size for a in params())``
+``params()``         the model's own weight arrays, in a fixed order
+``with_params(ps)``  the same architecture with other weights (a new network)
+``to_dense()``       the tensor A (guarded against sizes that cannot be held)
+``amplitudes(c)``    entries A[c] at integer configurations c of shape (B, N), batched
+``score(X)``         the network's output on features X of shape (B, N, M)
+``graph()``          the tensor network as a :class:`Graph` (bonds, open legs, deltas)
+``min_cut(rows)``    the min-cut bound on the Schmidt rank for (rows | rest), from graph()
+``random(.., rng)``  a random instance; ``rng`` is required, ``p`` a prime for exact mode
+===================  ======================================================================
+
+On one-hot features, ``score(one_hot(c, M)) == amplitudes(c)``; for the networks whose
+score is multilinear in the features (all but deep RACs and the re-use networks), the
+score on any features is A contracted with one feature vector per input.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import as_array, as_rows
+from .mincut import min_cut as _min_cut
+
+__all__ = ["Graph", "Network"]
+
+
+class Graph(NamedTuple):
+    """A tensor network's wiring, for :func:`tnlite.mincut.min_cut`.
+
+    Attributes
+    ----------
+    edges : list of (u, v, dim)
+        Bonds between tensors (hashable node ids).
+    legs : list of (node, dim)
+        ``legs[j]`` is input j's open leg and the tensor it hangs on.
+    deltas : dict {node: dim}
+        Copy tensors (product pooling, weight sharing in time, copied inputs): a cut may
+        split one at cost log(dim), whatever its number of legs.
+    """
+
+    edges: list
+    legs: list
+    deltas: dict = {}
+
+
+class Network:
+    """Base class of every network: the shared verbs, and ``min_cut`` written once.
+
+    A subclass sets ``N`` and ``phys_dims`` and implements ``params``, ``_rebuild``,
+    ``to_dense``, ``amplitudes``, ``score`` and ``graph``.
+    """
+
+    N: int
+    phys_dims: tuple
+
+    def params(self):
+        """The weight arrays of the network, in a fixed order (the arrays themselves)."""
+        raise NotImplementedError
+
+    @property
+    def n_params(self):
+        """Number of weights: the total size of :meth:`params`."""
+        return int(sum(a.size for a in self.params()))
+
+    def with_params(self, params):
+        """The same architecture with the weights `params` (a new network; self is unchanged).
+
+        Parameters
+        ----------
+        params : sequence of array_like
+            As :meth:`params` returns them: same number, order and shapes.
+        """
+        mine = self.params()
+        if isinstance(params, np.ndarray) or not hasattr(params, "__len__") or len(params) != len(mine):
+            got = len(params) if hasattr(params, "__len__") else type(params).__name__
+            raise ValueError(f"params must be a list of {len(mine)} arrays, as params() returns, got {got}")
+        arrays = []
+        for k, (a, b) in enumerate(zip(params, mine)):
+            a = as_array(a, f"params[{k}]")
+            if a.shape != b.shape:
+                raise ValueError(f"params[{k}] must have shape {b.shape}, as params()[{k}], got {a.shape}")
+            arrays.append(a)
+        return self._rebuild(arrays)
+
+    def _rebuild(self, arrays):
+        raise NotImplementedError
+
+    def to_dense(self):
+        """The tensor A, shape ``phys_dims``."""
+        raise NotImplementedError
+
+    def amplitudes(self, configs):
+        """A[configs[b]] for a batch of configurations of shape (B, N); shape (B,)."""
+        raise NotImplementedError
+
+    def score(self, X):
+        """The network's output on features X of shape (B, N, M); shape (B,)."""
+        raise NotImplementedError
+
+    def graph(self):
+        """The tensor network as a :class:`Graph`."""
+        raise NotImplementedError
+
+    def min_cut(self, rows):
+        """Min-cut bound on the Schmidt rank of the partition (rows | rest) of the inputs.
+
+        The minimal cut of :meth:`graph` (bonds, open legs and split deltas, each at the
+        log of its dimension) separating the inputs `rows` from the others: the Schmidt
+        rank of :meth:`to_dense` across the partition is at most ``rank_bound``.
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Inputs on side P.
+
+        Returns
+        -------
+        tnlite.mincut.MinCut
+        """
+        rows = as_rows(rows, self.N)
+        g = self.graph()
+        return _min_cut(g.edges, g.legs, rows, g.deltas)

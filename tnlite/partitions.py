@@ -1,0 +1,80 @@
+"""Partitions of the inputs: which particles form side P (`rows`); the rest form Q.
+
+Every function returns `rows` as a tuple of particle indices, ascending. In 2D a
+particle is j = row * side + col on a side x side grid.
+
+    contiguous(8, 3)      P = 0 1 2 | 3 4 5 6 7        a left | right cut
+    interleaved(8, 0)     P = 0 . 2 . 4 . 6 .          odd | even
+    interleaved(8, 1)     P = 0 1 . . 4 5 . .          alternating pairs
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_int, as_rows
+
+__all__ = ["contiguous", "halves", "interleaved", "checkerboard", "left_right_2d", "parse"]
+
+
+def contiguous(N, t):
+    """The first t particles: the cut after particle t-1 (0 < t < N)."""
+    N = as_int(N, "N", minimum=2)
+    t = as_int(t, "t", minimum=1)
+    if t >= N:
+        raise ValueError(f"t must be in 1..N-1 = 1..{N - 1} (a cut with particles on both sides), got {t}")
+    return tuple(range(t))
+
+
+def halves(N):
+    """Left half | right half: the first N // 2 particles."""
+    return contiguous(N, as_int(N, "N", minimum=2) // 2)
+
+
+def interleaved(N, k=0):
+    """Alternating blocks of 2**k particles: the blocks starting at 0, 2**(k+1), ... form P.
+
+    N must be a multiple of 2**(k+1), so that both sides hold N / 2**(k+1) whole blocks.
+    """
+    N = as_int(N, "N", minimum=2)
+    k = as_int(k, "k", minimum=0)
+    if N % 2 ** (k + 1):
+        raise ValueError(f"interleaved blocks of 2**k = {2**k} need N a multiple of 2**(k+1) = {2 ** (k + 1)}, "
+                         f"got N={N}")
+    return tuple(j for j in range(N) if (j >> k) % 2 == 0)
+
+
+def checkerboard(side, k=0):
+    """Squares of 2**k x 2**k cells coloured like a chessboard; the square at (0, 0) is in P."""
+    side = as_int(side, "side", minimum=2)
+    k = as_int(k, "k", minimum=0)
+    if side % 2 ** (k + 1):
+        raise ValueError(f"a checkerboard of {2**k} x {2**k} squares needs side a multiple of {2 ** (k + 1)}, "
+                         f"got side={side}")
+    j = np.arange(side * side)
+    return tuple(int(x) for x in j[((j // side >> k) + (j % side >> k)) % 2 == 0])
+
+
+def left_right_2d(side):
+    """The left half of the columns of a side x side grid."""
+    side = as_int(side, "side", minimum=2)
+    j = np.arange(side * side)
+    return tuple(int(x) for x in j[j % side < side // 2])
+
+
+def parse(text, N):
+    """A typed partition such as '0, 1, 4' as rows, checked against N.
+
+    Raises ValueError naming the problem: a non-integer, a repeated or out-of-range
+    particle, or a side that is empty or holds every particle.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string such as '0, 1, 4', got {type(text).__name__}")
+    N = as_int(N, "N", minimum=2)
+    try:
+        sites = [int(t) for t in text.replace(",", " ").split()]
+    except ValueError:
+        raise ValueError(f"sites must be integers separated by commas, got {text!r}") from None
+    rows = as_rows(sites, N, "sites")
+    if not rows or len(rows) == N:
+        raise ValueError(f"a partition needs particles on both sides: P has {len(rows)} of the N={N}")
+    return tuple(sorted(rows))
