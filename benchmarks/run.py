@@ -96,7 +96,7 @@ ADVICE = {
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
         "Python loops that build the node index and capacity lists. For trees, a level-by-level "
-        "dynamic programme (PERF.md: 0.19 ms) would be faster still."
+        "dynamic programme (prototyped before the project at 0.19 ms) would be faster still."
     ),
     "Ising H build (sparse)": (
         "`spins.tfim_hamiltonian` writes all N spin flips in one broadcast XOR and the Z Z diagonal "
@@ -301,7 +301,8 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
              f"(other processes sharing the {cpu['nproc']} cores inflate and scatter the timings)")
     L.append("- versions: " + ", ".join(f"{k} {v}" for k, v in vers.items()))
     L.append("- numpy and scipy each carry their own OpenBLAS; with two threads, LAPACK-heavy "
-             "timings are bimodal from process to process (PERF.md): compare ratios within one run.\n")
+             "timings are bimodal from process to process (measured before the project started): compare ratios "
+             "within one run.\n")
     L.append("## Results\n")
     L.append(table + "\n")
     L.append("### Correctness checks and notes\n")

@@ -1,10 +1,11 @@
-"""min_cut against brute-force enumeration of every cut of small networks."""
+"""min_cut against brute-force enumeration of every cut of small networks, with and without
+delta (copy) tensors that a cut may split."""
 import itertools
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tnlite.mincut import MinCut, min_cut
 
@@ -48,6 +49,79 @@ def test_min_cut_equals_brute_force(net):
     cut = min_cut(edges, legs, rows)
     assert cut.rank_bound == brute_force_min_product(edges, legs, rows)
     assert cut.log_bound == pytest.approx(math.log2(cut.rank_bound))
+
+
+def brute_force_with_deltas(edges, legs, rows, deltas):
+    """Smallest product over every labelling of the tensors P, Q, or (deltas only) split.
+
+    A split delta costs its dimension and frees every bond at it: the delta becomes two
+    deltas joined by one bond, and each of its legs goes to the side of its other end.
+    """
+    nodes = sorted({e[0] for e in edges} | {e[1] for e in edges} | {node for node, _ in legs})
+    choices = [(0, 1, 2) if node in deltas else (0, 1) for node in nodes]
+    best = None
+    for labels in itertools.product(*choices):
+        side = dict(zip(nodes, labels))  # 0 = P, 1 = Q, 2 = split
+        prod = math.prod(deltas[n] for n in nodes if side[n] == 2)
+        for u, v, d in edges:
+            if 2 not in (side[u], side[v]) and side[u] != side[v]:
+                prod *= d
+        for j, (node, d) in enumerate(legs):
+            if side[node] != 2 and side[node] != (0 if j in rows else 1):
+                prod *= d
+        best = prod if best is None else min(best, prod)
+    return best
+
+
+@st.composite
+def networks_with_deltas(draw):
+    """Random graphs in which some nodes are deltas: every bond and leg at a delta has its dim."""
+    n = draw(st.integers(2, 7))
+    deltas = {k: draw(st.integers(2, 4)) for k in range(n) if draw(st.booleans())}
+    edges = []
+    for _ in range(draw(st.integers(1, 10))):
+        u, v = draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+        if u in deltas and v in deltas and deltas[u] != deltas[v]:
+            continue
+        edges.append((u, v, deltas.get(u, deltas.get(v, draw(st.integers(1, 7))))))
+    legs = [(node, deltas.get(node, draw(st.integers(1, 5))))
+            for node in draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=6))]
+    rows = draw(st.sets(st.integers(0, len(legs) - 1)))
+    return edges, legs, sorted(rows), deltas
+
+
+@settings(max_examples=200)
+@given(networks_with_deltas())
+def test_min_cut_with_deltas_equals_brute_force_over_splits(net):
+    edges, legs, rows, deltas = net
+    cut = min_cut(edges, legs, rows, deltas)
+    assert cut.rank_bound == brute_force_with_deltas(edges, legs, rows, deltas)
+    assert math.prod(d for _, _, d in cut.edges) == cut.rank_bound
+    assert cut.rank_bound <= min_cut(edges, legs, rows).rank_bound  # splitting can only help
+
+
+def test_an_order_four_delta_splits_at_cost_r_where_a_plain_cut_pays_r_squared():
+    edges = [("A", "D", 3), ("B", "D", 3), ("C", "D", 3), ("E", "D", 3)]
+    legs = [("A", 9), ("B", 9), ("C", 9), ("E", 9)]
+    assert min_cut(edges, legs, [0, 1]).rank_bound == 9
+    cut = min_cut(edges, legs, [0, 1], deltas={"D": 3})
+    assert cut.rank_bound == 3 and cut.edges == (("D", "split", 3),)
+
+
+def test_a_split_that_ties_with_a_bond_is_reported_as_the_bond():
+    edges = [("A", "D", 2), ("B", "D", 2), ("D", "C", 2)]
+    cut = min_cut(edges, [("A", 2), ("B", 2), ("C", 2)], [0, 1], deltas={"D": 2})
+    assert cut.edges == (("D", "C", 2),)
+
+
+@pytest.mark.parametrize("deltas, exc, match", [
+    ({"D": 3}, ValueError, r"edges\[0\] has dimension 2 at the delta 'D' of dimension 3"),
+    ([("D", 2)], TypeError, r"deltas must be a dict"),
+    ({"D": 0}, ValueError, r"deltas\['D'\] must be >= 1"),
+])
+def test_bad_deltas_are_refused_by_name(deltas, exc, match):
+    with pytest.raises(exc, match=match):
+        min_cut([("A", "D", 2), ("D", "B", 2)], [("A", 2), ("B", 2)], [0], deltas)
 
 
 @given(networks())

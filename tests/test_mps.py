@@ -457,3 +457,17 @@ def test_random_bond_dims_are_min_of_chi_and_both_sides(N, d, chi):
 def test_min_cut_refuses_rows_as_a_dict_or_string(rows):
     with pytest.raises(TypeError, match="rows must be a sequence of axis indices"):
         MPS.random(4, 2, 2, rng=0).min_cut(rows)
+
+
+def test_exact_mps_refuses_floating_point_methods_by_name():
+    mps = MPS.random(5, 2, 3, rng=0, p=tl.PRIME)
+    assert mps.to_dense().dtype == np.int64 and mps.p == tl.PRIME
+    for call in (lambda: mps.canonicalize(0), lambda: mps.overlap(mps), lambda: mps.entropies()):
+        with pytest.raises(ValueError, match="works in floating point; this MPS is exact mod p"):
+            call()
+
+
+def test_score_needs_one_physical_dimension():
+    mixed = MPS([np.ones((1, 2, 1)), np.ones((1, 3, 1))])
+    with pytest.raises(ValueError, match=r"score needs one physical dimension for every site, this MPS has \(2, 3\)"):
+        mixed.score(np.ones((1, 2, 2)))

@@ -259,3 +259,24 @@ def test_mera_graph_refuses_a_huge_n(monkeypatch):
     with pytest.raises(ValueError, match=r"N=32 is too large for mera_graph"):
         mera_graph(32, 2)
     assert len(mera_graph(16, 2)[1]) == 16
+
+
+def test_from_dense_cutoff_drops_small_singular_values_and_reports_their_weight():
+    A = tl.random_state(8, 2, rng=3, real=True)
+    exact = TreeTN.from_dense(A)
+    cut = TreeTN.from_dense(A, cutoff=1e-3)
+    assert sum(map(sum, cut.bond_dims)) < sum(map(sum, exact.bond_dims))
+    err = np.linalg.norm(A - cut.to_dense()) ** 2 / np.linalg.norm(A) ** 2
+    assert cut.discarded_weight > 0 and err == pytest.approx(cut.discarded_weight, rel=1e-9)
+    # every kept value at the leaves clears the cutoff: the leaf's Schmidt values, computed directly
+    s = tl.schmidt_values(A, [0])
+    assert cut.bond_dims[0][0] == max(1, int(np.sum(s**2 >= 1e-3)))
+    with pytest.raises(ValueError, match=r"cutoff must be a number in \[0, 1\)"):
+        TreeTN.from_dense(A, cutoff=1.0)
+
+
+def test_exact_tree_refuses_floating_point_methods():
+    tree = TreeTN.random(4, 2, 2, rng=0, p=tl.PRIME)
+    assert tree.to_dense().dtype == np.int64
+    with pytest.raises(ValueError, match="norm works in floating point"):
+        tree.norm()

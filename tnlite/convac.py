@@ -44,7 +44,7 @@ import math
 import numpy as np
 
 from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
-from ._validate import (as_array, as_configs, as_features, as_flag, as_int, as_ints, as_power_of_two, as_prime,
+from ._validate import (as_array, as_configs, as_conv_layers, as_features, as_flag, as_int, as_ints, as_power_of_two, as_prime,
                         as_residues, as_rng, guard_dense)
 from .network import Graph, Network
 
@@ -160,23 +160,7 @@ class ConvAC(Network):
         if p is not None:
             layers = [as_residues(W, p, f"layers[{l}]") for l, W in enumerate(layers)]
             w_out = as_residues(w_out, p, "w_out")
-        widths, r_in = [], None
-        for l, W in enumerate(layers):
-            n = N // self.pool**l
-            if W.ndim not in (2, 3) or (W.ndim == 3 and W.shape[0] != n):
-                raise ValueError(f"layers[{l}] must have shape (n={n}, r_{l}, r_{l - 1}) or (r_{l}, r_{l - 1}) "
-                                 f"if shared, got {W.shape}")
-            if 0 in W.shape[-2:]:
-                zero = f"r_{l} = 0 output channels" if W.shape[-2] == 0 else (
-                    "M = 0 representation channels" if l == 0 else f"r_{l - 1} = 0 input channels")
-                raise ValueError(f"layers[{l}] has shape {W.shape}, with {zero}: every width must be >= 1")
-            if r_in is not None and W.shape[-1] != r_in:
-                raise ValueError(f"layers[{l}] takes {W.shape[-1]} input channels, layer {l - 1} gives {r_in}: "
-                                 f"shape {W.shape}")
-            r_in = W.shape[-2]
-            widths.append(r_in)
-        if w_out.shape[0] != r_in:
-            raise ValueError(f"w_out must have shape ({r_in},) to match the last layer's channels, got {w_out.shape}")
+        widths = as_conv_layers(layers, w_out, N, self.pool)
         self.layers, self.w_out, self.p = tuple(layers), w_out, p
         self.N, self.L, self.M = N, len(layers), layers[0].shape[-1]
         self.widths = tuple(widths)

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._linalg import haar_isometry, matmul, mod, qr_overwrite, split, svd_tall
-from ._validate import (as_array, as_base, as_configs, as_cutoff, as_features, as_int, as_nonnegative, as_prime,
+from ._linalg import chain_amplitudes, haar_isometry, matmul, mod, qr_overwrite, split, svd_tall
+from ._validate import (as_array, as_base, as_configs, as_cutoff, as_features, as_int, as_mps_cores, as_nonnegative, as_prime,
                         as_residues, as_rng, guard_dense)
 from .network import Graph, Network
 from .tensors import entropy_from_schmidt
 
 __all__ = ["MPS"]
 
-# amplitudes() runs the batch in chunks of this many configurations: a chunk's (B, d, chi)
-# products stay in cache (at B = 10,000 and chi = 32 the whole batch's do not).
-_AMPLITUDE_CHUNK = 2048
 # Gram eigenvalues (s**2) carry rounding errors of a few eps * s_max**2 (measured up to
 # 16 eps for m = 1024), so a relative cutoff below this would act on noise: from_dense
 # then splits wide cuts by an SVD instead (2.2e-13 in double precision).
@@ -59,34 +56,7 @@ class MPS(Network):
     """
 
     def __init__(self, cores, discarded_weight=0.0, p=None):
-        if isinstance(cores, np.ndarray) or not hasattr(cores, "__len__"):
-            raise TypeError(
-                f"cores must be a list of 3-axis arrays (left, phys, right), got {type(cores).__name__}"
-            )
-        if len(cores) == 0:
-            raise ValueError("cores is empty: an MPS needs at least one core")
-        out = []
-        for t, c in enumerate(cores):
-            c = as_array(c, f"cores[{t}]")
-            if c.ndim != 3:
-                raise ValueError(f"cores[{t}] must have 3 axes (left, phys, right), got shape {c.shape}")
-            if min(c.shape) < 1:
-                raise ValueError(f"cores[{t}] has an empty axis, shape {c.shape}")
-            if p is not None:
-                c = as_residues(c, as_prime(p), f"cores[{t}]")
-            elif not np.issubdtype(c.dtype, np.inexact):
-                c = c.astype(np.float64)
-            out.append(c)
-        if out[0].shape[0] != 1:
-            raise ValueError(f"cores[0] must have left dimension 1, got shape {out[0].shape}")
-        if out[-1].shape[2] != 1:
-            raise ValueError(f"cores[{len(out) - 1}] must have right dimension 1, got shape {out[-1].shape}")
-        for t in range(len(out) - 1):
-            if out[t].shape[2] != out[t + 1].shape[0]:
-                raise ValueError(
-                    f"bond {t} does not match: cores[{t}] has right dimension {out[t].shape[2]}, "
-                    f"cores[{t + 1}] has left dimension {out[t + 1].shape[0]}"
-                )
+        out = as_mps_cores(cores, None if p is None else as_prime(p))
         self.discarded_weight = as_nonnegative(discarded_weight, "discarded_weight")
         self.cores = out
         self.p = None if p is None else as_prime(p)
@@ -264,11 +234,8 @@ class MPS(Network):
     def amplitudes(self, configs):
         """psi[configs[b]] for a batch of basis configurations, without going dense.
 
-        The batch runs in chunks of 2048 configurations (so each site's products stay in
-        cache), one matrix product per site: where the core is small, over all physical
-        values at once and then a select, (b, vL) @ (vL, i vR) -> (b, i, vR) -> pick
-        i = configs[:, t]; where it is large, one product per value i on the rows that
-        have it, (b_i, vL) @ (vL, vR), so no work is spent on the values not picked.
+        One matrix product per site over the batch, (b, vL) @ (vL, i vR), then the picked
+        i (``tnlite._linalg.chain_amplitudes``): O(B N chi^2 d).
 
         Parameters
         ----------
@@ -279,29 +246,7 @@ class MPS(Network):
         -------
         ndarray, shape (B,)
         """
-        configs = as_configs(configs, self.N, self.phys_dims)
-        B = configs.shape[0]
-        dtype = self.dtype
-        out = np.empty(B, dtype=dtype)
-        for start in range(0, B, _AMPLITUDE_CHUNK):
-            c = configs[start:start + _AMPLITUDE_CHUNK]  # (b, N)
-            b = c.shape[0]
-            v = np.ones((b, 1), dtype=dtype)  # (b, vL)
-            for t, core in enumerate(self.cores):
-                left, d, right = core.shape
-                # measured: the per-value split costs d index passes over the chunk, which
-                # pay for themselves once the (d - 1) wasted products are this large
-                if left * right * (d - 1) < 512:
-                    W = matmul(v, core.reshape(left, d * right), self.p).reshape(b, d, right)  # (b, i, vR)
-                    v = W[np.arange(b), c[:, t]]  # (b, vR)
-                else:
-                    w = np.empty((b, right), dtype=dtype)  # (b, vR)
-                    for i in range(d):
-                        rows = np.flatnonzero(c[:, t] == i)
-                        w[rows] = matmul(v[rows], core[:, i, :], self.p)
-                    v = w
-            out[start:start + b] = v[:, 0]
-        return out
+        return chain_amplitudes(self.cores, as_configs(configs, self.N, self.phys_dims), self.p)
 
     def score(self, X):
         """sum_i psi[i] prod_t X[b, t, i_t]: the MPS read as a linear model of features.

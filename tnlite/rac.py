@@ -33,18 +33,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._linalg import CHUNK, haar_isometry, matmul, mod, unit_vector
-from ._validate import as_array, as_configs, as_features, as_int, as_prime, as_real_array, as_residues, as_rng, guard_dense
+from ._validate import as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng, guard_dense
 from .features import one_hot
 from .network import Graph, Network
 
 __all__ = ["RAC"]
-
-
-def _as_layers(x, name, single_ndim):
-    """A weight given for one layer (an array with `single_ndim` axes) or a sequence of layers."""
-    if isinstance(x, (list, tuple)) and len(x) > 0 and np.ndim(x[0]) == single_ndim:
-        return [as_array(w, f"{name}[{k}]") for k, w in enumerate(x)]
-    return [as_array(x, name)]
 
 
 def _unit_columns(R, M, rng):
@@ -87,32 +80,8 @@ class RAC(Network):
     def __init__(self, N, W_H, W_I, h0, W_O, p=None):
         self.N = as_int(N, "N", minimum=1)
         self.p = None if p is None else as_prime(p)
-        W_H = _as_layers(W_H, "W_H", 2)
-        W_I = _as_layers(W_I, "W_I", 2)
-        h0 = _as_layers(h0, "h0", 1)
-        W_O = as_array(W_O, "W_O")
-        L = len(W_H)
-        for name, ws in (("W_I", W_I), ("h0", h0)):
-            if len(ws) != L:
-                raise ValueError(f"{name} has {len(ws)} layers but W_H has {L}: give one per layer")
-        if W_H[0].ndim != 2 or W_H[0].shape[0] != W_H[0].shape[1] or W_H[0].shape[0] < 1:
-            raise ValueError(f"W_H must have shape (R, R) with R >= 1, got {W_H[0].shape}")
-        R = W_H[0].shape[0]
-        if W_I[0].ndim != 2 or W_I[0].shape[0] != R or W_I[0].shape[1] < 1:
-            raise ValueError(f"W_I must have shape (R={R}, M) with M >= 1, got {W_I[0].shape}")
-        M = W_I[0].shape[1]
-        for k in range(L):
-            sfx = f"[{k}]" if L > 1 else ""
-            if W_H[k].shape != (R, R):
-                raise ValueError(f"W_H{sfx} must have shape (R, R) = ({R}, {R}), got {W_H[k].shape}")
-            need = (R, M) if k == 0 else (R, R)
-            if W_I[k].shape != need:
-                why = "" if k == 0 else f" (layer {k + 1} reads layer {k}'s hidden state)"
-                raise ValueError(f"W_I{sfx} must have shape {need}{why}, got {W_I[k].shape}")
-            if h0[k].shape != (R,):
-                raise ValueError(f"h0{sfx} must have shape (R,) = ({R},), got {h0[k].shape}")
-        if W_O.shape != (R,):
-            raise ValueError(f"W_O must have shape (R,) = ({R},), got {W_O.shape}")
+        W_H, W_I, h0, W_O = as_rac_weights(W_H, W_I, h0, W_O)
+        L, R, M = len(W_H), W_O.shape[0], W_I[0].shape[1]
         convert = (lambda w, name: as_residues(w, self.p, name)) if self.p is not None else as_real_array
         self.W_H = tuple(convert(w, "W_H") for w in W_H)
         self.W_I = tuple(convert(w, "W_I") for w in W_I)

@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ._linalg import haar_isometry, left_singular, matmul, mod
-from ._validate import (as_array, as_configs, as_cutoff, as_features, as_int, as_int_or_ints, as_nonnegative,
+from ._validate import (as_array, as_configs, as_cutoff, as_features, as_int, as_int_or_ints, as_nonnegative, as_tree_cores,
                         as_power_of_two, as_prime, as_residues, as_rng, guard_dense)
 from .network import Graph, Network
 
@@ -68,48 +68,8 @@ class TreeTN(Network):
 
     def __init__(self, leaves, levels, discarded_weight=0.0, p=None):
         discarded_weight = as_nonnegative(discarded_weight, "discarded_weight")
-        for name, seq in (("leaves", leaves), ("levels", levels)):
-            if isinstance(seq, np.ndarray) or not hasattr(seq, "__len__"):
-                raise TypeError(f"{name} must be a list of arrays, got {type(seq).__name__}")
-        N, L = len(leaves), None
-        if N < 2 or N & (N - 1):
-            raise ValueError(f"leaves has {N} entries; a binary tree needs N = a power of 2 (2, 4, 8, ...) leaves")
-        L = N.bit_length() - 1
-        if len(levels) != L:
-            raise ValueError(f"levels has {len(levels)} entries; N={N} leaves need L=log2({N})={L} levels")
-        out_leaves = []
-        for j, a in enumerate(leaves):
-            a = as_array(a, f"leaves[{j}]")
-            if a.ndim != 2 or min(a.shape) < 1:
-                raise ValueError(f"leaves[{j}] must have shape (d_j, k_j) with d_j, k_j >= 1, got {a.shape}")
-            out_leaves.append(a)
-        below = [a.shape[1] for a in out_leaves]  # bonds coming up from level l-1
-        out_levels = []
-        for l in range(1, L + 1):
-            row = levels[l - 1]
-            want = N >> l
-            if isinstance(row, np.ndarray) and row.ndim == 3:
-                row = [row]
-            if not hasattr(row, "__len__") or len(row) != want:
-                got = len(row) if hasattr(row, "__len__") else type(row).__name__
-                raise ValueError(f"levels[{l - 1}] must hold {want} nodes (N/2**{l}), got {got}")
-            nodes = []
-            for i, t in enumerate(row):
-                t = as_array(t, f"levels[{l - 1}][{i}]")
-                if t.ndim != 3 or min(t.shape) < 1:
-                    raise ValueError(
-                        f"levels[{l - 1}][{i}] must have shape (k_left, k_right, k_parent), got {t.shape}"
-                    )
-                if t.shape[:2] != (below[2 * i], below[2 * i + 1]):
-                    raise ValueError(
-                        f"levels[{l - 1}][{i}] has shape {t.shape} but its children give left bond "
-                        f"{below[2 * i]} and right bond {below[2 * i + 1]}"
-                    )
-                nodes.append(t)
-            below = [t.shape[2] for t in nodes]
-            out_levels.append(nodes)
-        if below != [1]:
-            raise ValueError(f"the root levels[{L - 1}][0] must have parent bond 1, got shape {out_levels[-1][0].shape}")
+        out_leaves, out_levels = as_tree_cores(leaves, levels)
+        N, L = len(out_leaves), len(out_levels)
         if p is not None:
             p = as_prime(p)
             convert = lambda a, name: as_residues(a, p, name)  # noqa: E731

@@ -12,7 +12,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from .._validate import as_int
 
 
 #: The course's colours: the same meaning in every lesson.

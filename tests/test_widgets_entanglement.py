@@ -1,4 +1,4 @@
-"""Headless tests of the lesson 02-03 panels: move a control, check the numbers shown."""
+"""Headless tests of the entanglement panels (two qubits, entropy profiles, MPS truncation): move a control, check the numbers shown."""
 import numpy as np
 import pytest
 

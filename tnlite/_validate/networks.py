@@ -1,0 +1,156 @@
+"""Shape checks of the networks' weights, called once by each constructor.
+
+Each returns what the constructor stores (arrays, sizes) and raises a ValueError or
+TypeError that names the argument, what it got and what it needs.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import as_array, as_residues
+
+
+def _as_layers(x, name, single_ndim):
+    """A weight given for one layer (an array with `single_ndim` axes) or a sequence of layers."""
+    if isinstance(x, (list, tuple)) and len(x) > 0 and np.ndim(x[0]) == single_ndim:
+        return [as_array(w, f"{name}[{k}]") for k, w in enumerate(x)]
+    return [as_array(x, name)]
+
+
+def as_rac_weights(W_H, W_I, h0, W_O):
+    """A RAC's weights, each a list with one array per layer (W_O one array).
+
+    W_H: L of (R, R); W_I: (R, M) then L-1 of (R, R); h0: L of (R,); W_O: (R,).
+    """
+    W_H = _as_layers(W_H, "W_H", 2)
+    W_I = _as_layers(W_I, "W_I", 2)
+    h0 = _as_layers(h0, "h0", 1)
+    W_O = as_array(W_O, "W_O")
+    L = len(W_H)
+    for name, ws in (("W_I", W_I), ("h0", h0)):
+        if len(ws) != L:
+            raise ValueError(f"{name} has {len(ws)} layers but W_H has {L}: give one per layer")
+    if W_H[0].ndim != 2 or W_H[0].shape[0] != W_H[0].shape[1] or W_H[0].shape[0] < 1:
+        raise ValueError(f"W_H must have shape (R, R) with R >= 1, got {W_H[0].shape}")
+    R = W_H[0].shape[0]
+    if W_I[0].ndim != 2 or W_I[0].shape[0] != R or W_I[0].shape[1] < 1:
+        raise ValueError(f"W_I must have shape (R={R}, M) with M >= 1, got {W_I[0].shape}")
+    M = W_I[0].shape[1]
+    for k in range(L):
+        sfx = f"[{k}]" if L > 1 else ""
+        if W_H[k].shape != (R, R):
+            raise ValueError(f"W_H{sfx} must have shape (R, R) = ({R}, {R}), got {W_H[k].shape}")
+        need = (R, M) if k == 0 else (R, R)
+        if W_I[k].shape != need:
+            why = "" if k == 0 else f" (layer {k + 1} reads layer {k}'s hidden state)"
+            raise ValueError(f"W_I{sfx} must have shape {need}{why}, got {W_I[k].shape}")
+        if h0[k].shape != (R,):
+            raise ValueError(f"h0{sfx} must have shape (R,) = ({R},), got {h0[k].shape}")
+    if W_O.shape != (R,):
+        raise ValueError(f"W_O must have shape (R,) = ({R},), got {W_O.shape}")
+    return W_H, W_I, h0, W_O
+
+
+def as_tree_cores(leaves, levels):
+    """A binary tree's leaves (N of (d_j, k_j)) and levels (L lists of (k_left, k_right, k_parent))."""
+    for name, seq in (("leaves", leaves), ("levels", levels)):
+        if isinstance(seq, np.ndarray) or not hasattr(seq, "__len__"):
+            raise TypeError(f"{name} must be a list of arrays, got {type(seq).__name__}")
+    N, L = len(leaves), None
+    if N < 2 or N & (N - 1):
+        raise ValueError(f"leaves has {N} entries; a binary tree needs N = a power of 2 (2, 4, 8, ...) leaves")
+    L = N.bit_length() - 1
+    if len(levels) != L:
+        raise ValueError(f"levels has {len(levels)} entries; N={N} leaves need L=log2({N})={L} levels")
+    out_leaves = []
+    for j, a in enumerate(leaves):
+        a = as_array(a, f"leaves[{j}]")
+        if a.ndim != 2 or min(a.shape) < 1:
+            raise ValueError(f"leaves[{j}] must have shape (d_j, k_j) with d_j, k_j >= 1, got {a.shape}")
+        out_leaves.append(a)
+    below = [a.shape[1] for a in out_leaves]  # bonds coming up from level l-1
+    out_levels = []
+    for l in range(1, L + 1):
+        row = levels[l - 1]
+        want = N >> l
+        if isinstance(row, np.ndarray) and row.ndim == 3:
+            row = [row]
+        if not hasattr(row, "__len__") or len(row) != want:
+            got = len(row) if hasattr(row, "__len__") else type(row).__name__
+            raise ValueError(f"levels[{l - 1}] must hold {want} nodes (N/2**{l}), got {got}")
+        nodes = []
+        for i, t in enumerate(row):
+            t = as_array(t, f"levels[{l - 1}][{i}]")
+            if t.ndim != 3 or min(t.shape) < 1:
+                raise ValueError(
+                    f"levels[{l - 1}][{i}] must have shape (k_left, k_right, k_parent), got {t.shape}"
+                )
+            if t.shape[:2] != (below[2 * i], below[2 * i + 1]):
+                raise ValueError(
+                    f"levels[{l - 1}][{i}] has shape {t.shape} but its children give left bond "
+                    f"{below[2 * i]} and right bond {below[2 * i + 1]}"
+                )
+            nodes.append(t)
+        below = [t.shape[2] for t in nodes]
+        out_levels.append(nodes)
+    if below != [1]:
+        raise ValueError(f"the root levels[{L - 1}][0] must have parent bond 1, got shape {out_levels[-1][0].shape}")
+    return out_leaves, out_levels
+
+
+def as_mps_cores(cores, p):
+    """N >= 1 cores (left, phys, right) whose bonds match, with boundary bonds 1; residues if p."""
+    if isinstance(cores, np.ndarray) or not hasattr(cores, "__len__"):
+        raise TypeError(
+            f"cores must be a list of 3-axis arrays (left, phys, right), got {type(cores).__name__}"
+        )
+    if len(cores) == 0:
+        raise ValueError("cores is empty: an MPS needs at least one core")
+    out = []
+    for t, c in enumerate(cores):
+        c = as_array(c, f"cores[{t}]")
+        if c.ndim != 3:
+            raise ValueError(f"cores[{t}] must have 3 axes (left, phys, right), got shape {c.shape}")
+        if min(c.shape) < 1:
+            raise ValueError(f"cores[{t}] has an empty axis, shape {c.shape}")
+        if p is not None:
+            c = as_residues(c, p, f"cores[{t}]")
+        elif not np.issubdtype(c.dtype, np.inexact):
+            c = c.astype(np.float64)
+        out.append(c)
+    if out[0].shape[0] != 1:
+        raise ValueError(f"cores[0] must have left dimension 1, got shape {out[0].shape}")
+    if out[-1].shape[2] != 1:
+        raise ValueError(f"cores[{len(out) - 1}] must have right dimension 1, got shape {out[-1].shape}")
+    for t in range(len(out) - 1):
+        if out[t].shape[2] != out[t + 1].shape[0]:
+            raise ValueError(
+                f"bond {t} does not match: cores[{t}] has right dimension {out[t].shape[2]}, "
+                f"cores[{t + 1}] has left dimension {out[t + 1].shape[0]}"
+            )
+    return out
+
+
+def as_conv_layers(layers, w_out, N, pool):
+    """The widths (r_0, ..., r_{L-1}) of conv layers over N positions pooled `pool` at a time.
+
+    ``layers[l]`` must be (N / pool**l, r_l, r_{l-1}) or (r_l, r_{l-1}); w_out (r_{L-1},).
+    """
+    widths, r_in = [], None
+    for l, W in enumerate(layers):
+        n = N // pool**l
+        if W.ndim not in (2, 3) or (W.ndim == 3 and W.shape[0] != n):
+            raise ValueError(f"layers[{l}] must have shape (n={n}, r_{l}, r_{l - 1}) or (r_{l}, r_{l - 1}) "
+                             f"if shared, got {W.shape}")
+        if 0 in W.shape[-2:]:
+            zero = f"r_{l} = 0 output channels" if W.shape[-2] == 0 else (
+                "M = 0 representation channels" if l == 0 else f"r_{l - 1} = 0 input channels")
+            raise ValueError(f"layers[{l}] has shape {W.shape}, with {zero}: every width must be >= 1")
+        if r_in is not None and W.shape[-1] != r_in:
+            raise ValueError(f"layers[{l}] takes {W.shape[-1]} input channels, layer {l - 1} gives {r_in}: "
+                             f"shape {W.shape}")
+        r_in = W.shape[-2]
+        widths.append(r_in)
+    if w_out.shape[0] != r_in:
+        raise ValueError(f"w_out must have shape ({r_in},) to match the last layer's channels, got {w_out.shape}")
+    return tuple(widths)
