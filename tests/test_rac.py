@@ -191,7 +191,7 @@ def test_deep_rac_is_not_multilinear():
 
 
 def test_depth_two_start_end_rank_grows_with_T():
-    """PAPER.md section 4: M = R = 2, T = 2..14 gives 2, 4, 8, 10, 12, 14, 16 (exact); depth 1 stays at 2."""
+    """docs/science.md, RACs are matrix product states: M = R = 2, T = 2..14 gives 2, 4, 8, 10, 12, 14, 16 (exact); depth 1 stays at 2."""
     ranks, flat = [], []
     for T in range(2, 15, 2):
         deep = RAC.random(T, 2, 2, depth=2, rng=T, p=PRIME).coefficient_tensor()
