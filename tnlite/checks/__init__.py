@@ -11,8 +11,9 @@ does not ask the reader to write), prints one line, and returns True or False:
 A wrong answer is diagnosed where a common mistake explains it (a transposed
 matricization, natural logs where bits are asked, an off-by-one cut, a forgotten
 normalisation, a wrong core leg order). A checker never raises, except to let a stub's
-NotImplementedError through (after saying the task is not done yet), so a notebook
-still runs top to bottom. Leg orders are the library's: MPS cores (left, phys, right),
+NotImplementedError through: it prints nothing then, and the error shows as raised in the
+reader's cell, the checker's own frames cut off (its one remaining frame is marked
+``__tracebackhide__``, which IPython and pytest honour). Leg orders are the library's: MPS cores (left, phys, right),
 tree leaves (phys, bond) and nodes (left, right, parent).
 """
 # One module per exercise set, in lesson order; what they share is in `_common`.
