@@ -125,6 +125,36 @@ def _compare(got, expected, case, mistakes=(), what="result", rtol=RTOL, atol=AT
                      f"got {_fmt(got[where])} (largest difference {diff.max():.3g})")
 
 
+class _Cases:
+    """Answers to several cases, judged together so that a mistake is named only if it explains them all.
+
+    Case by case, two mistakes that agree on one case are told apart by luck: a Fortran-order
+    reshape and descending column axes give the same matrix when one axis is on the row side.
+    `add` records each case (raising at once only for an answer that is not an array);
+    `settle` names the first candidate mistake that matches the answer in every case where
+    the answer is wrong, else judges the first wrong case alone (`_compare`). Each case's
+    `mistakes` list must hold the same mistakes in the same order (None where one does not apply).
+    """
+
+    def __init__(self, what="result", rtol=RTOL, atol=ATOL):
+        self.what, self.rtol, self.atol, self.items = what, rtol, atol, []
+
+    def add(self, got, expected, case, mistakes=()):
+        self.items.append((_array(got, case), expected, case, list(mistakes)))
+
+    def settle(self):
+        tol = dict(rtol=self.rtol, atol=self.atol)
+        wrong = [item for item in self.items if not _same(item[0], item[1], **tol)]
+        if not wrong:
+            return
+        for i, (_, message, hint) in enumerate(wrong[0][3]):
+            if all(i < len(m) and m[i][0] is not None and not _same(e, m[i][0], **tol) and _same(g, m[i][0], **tol)
+                   for g, e, _, m in wrong):
+                raise _Wrong(f"{wrong[0][2]}: {message}", hint)
+        got, expected, case, mistakes = wrong[0]
+        _compare(got, expected, case, mistakes, self.what, **tol)
+
+
 def _fmt(x):
     x = np.asarray(x)
     if x.ndim == 0:
