@@ -492,3 +492,27 @@ def test_every_set_asks_for_a_prediction_a_min_cut_or_an_allocation(number, task
     (path,) = (ROOT / "solutions").glob(f"{number}_*.ipynb")
     code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     assert f"def {task}():" in code and f"tl.checks.check_{task}({task})" in code
+
+
+def test_the_allocation_task_counts_parameters_as_the_tree_holds_them():
+    rng = np.random.default_rng(0)
+    for ks in [(1, 1, 1), (2, 3, 8), (4, 1, 7), (3, 5, 2)]:
+        leaves = [rng.standard_normal((2, ks[0])) for _ in range(8)]
+        levels = [[rng.standard_normal((ks[0], ks[0], ks[1])) for _ in range(4)],
+                  [rng.standard_normal((ks[1], ks[1], ks[2])) for _ in range(2)],
+                  [rng.standard_normal((ks[2], ks[2], 1))]]
+        held = sum(a.size for a in leaves) + sum(t.size for row in levels for t in row)
+        assert sum(checks.tree._tree_params(2, ks)) == held == tl.TreeTN(leaves, levels).n_params
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**16), max_bond=st.integers(1, 4), shape=st.sampled_from([(2,) * 5, (3, 2, 2, 3), (2, 3, 4)]))
+def test_a_truncated_tt_svd_swept_either_way_meets_what_the_checker_asks(seed, max_bond, shape):
+    """The acceptance rule of check_tt_svd_truncated holds for both sweeps on any input (it never rejects them)."""
+    psi = np.random.default_rng(seed).standard_normal(shape)
+    bound = sum(checks.mps._tails(psi, max_bond))
+    for cores, w in (S["tt_svd_truncated"](psi, max_bond), _tt_svd_right_to_left(psi, max_bond)):
+        approx = S["mps_to_dense"](cores)
+        err = np.sum((psi - approx) ** 2) / np.sum(psi**2)
+        assert abs(w - err) < 1e-10 and err <= bound * (1 + 1e-8) + 1e-12
+        assert all(c.shape[2] <= max_bond for c in cores[:-1])

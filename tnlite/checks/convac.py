@@ -147,7 +147,7 @@ HAND_CONVAC_CUT = {"N": 8, "M": 2, "widths": (2, 3, 5),
 
 
 def _convac_cut_candidates(name, M, r):
-    """Plausible wrong answers for the by-hand partitions, each with the reasoning that gives it."""
+    """Plausible wrong answers for HAND_CONVAC_CUT's partitions, each with the reasoning that gives it."""
     P = HAND_CONVAC_CUT["partitions"][name]
     legs = [(M ** len(P), f"that is the cut through the {len(P)} open legs of P (M^{len(P)}), not the cheapest")]
     conv = lambda l, i: f"W^({l},{i})"  # noqa: E731
@@ -170,7 +170,10 @@ def _convac_cut_candidates(name, M, r):
 
 @_checker("convac_min_cut_predictions")
 def check_convac_min_cut_predictions(fn):
-    """Check `convac_min_cut_predictions()` -> {partition: rank} of HAND_CONVAC_CUT, found by hand."""
+    """Check `convac_min_cut_predictions()` -> {partition: min cut} of HAND_CONVAC_CUT, found by hand.
+
+    Judged against the exact rank of a random integer ConvAC (mod p), which reaches the min cut here.
+    """
     spec = HAND_CONVAC_CUT
     got = _predictions(_call(fn, "your function"), spec["partitions"])
     M, r = spec["M"], spec["widths"]

@@ -138,7 +138,11 @@ HAND_RAC_CUT = {"N": 8, "M": 2, "R": 3,
 
 
 def _rac_cut_candidates(rows, N, M, R):
-    """Plausible wrong answers for a contiguous block P of the RAC's inputs, with the reasoning behind each."""
+    """Plausible wrong answers for HAND_RAC_CUT's blocks P, with the reasoning behind each.
+
+    A candidate is used only when it is not the rank, and the rank of these blocks is min(R, M**k) at an
+    end and min(R**2, M**k) in the middle: so the one of the two it is not is the cheaper one, as each says.
+    """
     k = len(rows)
     legs = " x ".join([str(M)] * k) + f" = {M**k}" if k > 1 else f"{M}"
     if 0 in rows or N - 1 in rows:  # a block at one end: one bond joins it to the rest
@@ -155,7 +159,10 @@ def _rac_cut_candidates(rows, N, M, R):
 
 @_checker("rac_min_cut_predictions")
 def check_rac_min_cut_predictions(fn):
-    """Check `rac_min_cut_predictions()` -> {partition: rank} of HAND_RAC_CUT, found by hand."""
+    """Check `rac_min_cut_predictions()` -> {partition: min cut} of HAND_RAC_CUT, found by hand.
+
+    Judged against the exact rank of a random integer RAC (mod p), which reaches the min cut here.
+    """
     spec = HAND_RAC_CUT
     N, M, R = spec["N"], spec["M"], spec["R"]
     got = _predictions(_call(fn, "your function"), spec["partitions"])
