@@ -168,6 +168,11 @@ def _convac_halves(layers, w_out):
     return (T[0] @ w_out).reshape((M,) * N)
 
 
+def _changed(task, entries):
+    """The solution of a prediction task with some of its entries replaced."""
+    return lambda: {**SOL[task](), **entries}
+
+
 def _mat_sorted(A, rows):
     return S["matricize"](A, sorted(rows))
 
@@ -209,11 +214,11 @@ WRONG = [
     ("schmidt_rank", lambda A, rows: 2.5, "whole number"),
     ("schmidt_rank", _rank_with_tolerance(lambda s: 0.1 * s[0]), "your tolerance is too large"),
     ("schmidt_rank", _rank_with_tolerance(lambda s: 1e-10), "does not scale with s_max"),
-    ("chain_rank_predictions", lambda: {"i|jk": 4, "ij|k": 3, "j|ik": 6}, "leg i (4)"),
-    ("chain_rank_predictions", lambda: {"i|jk": 2, "ij|k": 3, "j|ik": 10}, "not the cheapest"),
-    ("chain_rank_predictions", lambda: {"i|jk": 2, "ij|k": 3, "j|ik": 2}, "leaves P and Q connected"),
-    ("chain_rank_predictions", lambda: {"i|jk": 2, "ij|k": np.log2(3), "j|ik": 6}, "in bits"),
-    ("chain_rank_predictions", lambda: {"i|jk": 2, "ij|k": 3, "j|ik": 7}, "more than the rank"),
+    ("chain_rank_predictions", _changed("chain_rank_predictions", {"i|jk": 4}), "leg i (4)"),
+    ("chain_rank_predictions", _changed("chain_rank_predictions", {"j|ik": 10}), "not the cheapest"),
+    ("chain_rank_predictions", _changed("chain_rank_predictions", {"j|ik": 2}), "leaves P and Q connected"),
+    ("chain_rank_predictions", _changed("chain_rank_predictions", {"ij|k": np.log2(3)}), "in bits"),
+    ("chain_rank_predictions", _changed("chain_rank_predictions", {"j|ik": 7}), "more than the rank"),
     ("chain_rank_predictions", lambda: {"i|jk": 2}, "no entry for"),
     # 02
     ("schmidt_probabilities", lambda A, rows: np.linalg.svd(tl.matricize(A, rows), compute_uv=False) ** 2,
@@ -234,11 +239,10 @@ WRONG = [
     ("entropy_profile", lambda psi: np.array([tl.entanglement_entropy(psi, range(t + 2)) if t + 2 < psi.ndim else 0.0
                                               for t in range(psi.ndim - 1)]), "off by one"),
     ("entropy_profile", lambda psi: S["entropy_profile"](psi) * np.log(2), "in nats"),
-    ("entropy_predictions", lambda: {"bell_across": 2, "bell_within": 0, "ghz": 1, "w": 1}, "log2 of the Schmidt rank"),
-    ("entropy_predictions", lambda: {"bell_across": 2, "bell_within": 0, "ghz": 2, "w": 0.81}, "the most 2 qubits"),
-    ("entropy_predictions", lambda: {"bell_across": 2 * np.log(2), "bell_within": 0, "ghz": 1, "w": 0.81},
-     "in nats"),
-    ("entropy_predictions", lambda: {"bell_across": 1, "bell_within": 0, "ghz": 1, "w": 0.81},
+    ("entropy_predictions", _changed("entropy_predictions", {"w": 1}), "log2 of the Schmidt rank"),
+    ("entropy_predictions", _changed("entropy_predictions", {"ghz": 2}), "the most 2 qubits"),
+    ("entropy_predictions", _changed("entropy_predictions", {"bell_across": 2 * np.log(2)}), "in nats"),
+    ("entropy_predictions", _changed("entropy_predictions", {"bell_across": 1}),
      "Schmidt probabilities at this cut are (0.25, 0.25, 0.25, 0.25)"),
     # 03
     ("mps_to_dense", lambda cores: S["mps_to_dense"](cores)[None, ..., None], "boundary legs"),
@@ -254,12 +258,9 @@ WRONG = [
     ("tt_svd_truncated", _tt_svd_with(keep="smallest"), "keep the LARGEST"),
     ("tt_svd_truncated", lambda psi, mb: _tt_svd_with()(psi, mb + 1), "> max_bond"),
     ("tt_svd_truncated", _tt_svd_carrying_vh(truncated=True), "you carried Vh"),
-    ("bond_dimension_predictions", lambda: {"ghz": (2, 4, 8, 4, 2), "bell_pairs": (2, 1, 2, 1, 2), "w": (2,) * 5,
-                                            "random": (2, 4, 8, 4, 2)}, "thin SVD"),
-    ("bond_dimension_predictions", lambda: {"ghz": (2,) * 5, "bell_pairs": (1,) * 5, "w": (2,) * 5,
-                                            "random": (2, 4, 8, 4, 2)}, "cannot hold"),
-    ("bond_dimension_predictions", lambda: {"ghz": (2,) * 6, "bell_pairs": (2, 1, 2, 1, 2), "w": (2,) * 5,
-                                            "random": (2, 4, 8, 4, 2)}, "N-1 = 5 bonds"),
+    ("bond_dimension_predictions", _changed("bond_dimension_predictions", {"ghz": (2, 4, 8, 4, 2)}), "thin SVD"),
+    ("bond_dimension_predictions", _changed("bond_dimension_predictions", {"bell_pairs": (1,) * 5}), "cannot hold"),
+    ("bond_dimension_predictions", _changed("bond_dimension_predictions", {"ghz": (2,) * 6}), "N-1 = 5 bonds"),
     # 04
     ("hand_min_cuts", lambda: {"left_half": 9, "first_six": 3, "odd_even": 16, "sites_1_2": 4}, "not the smallest"),
     ("hand_min_cuts", lambda: {"left_half": 5, "first_six": 3, "odd_even": 4, "sites_1_2": 4}, "odd_even"),
@@ -273,11 +274,11 @@ WRONG = [
     ("tree_to_dense", lambda leaves, levels: S["tree_to_dense"](
         leaves, [[t.transpose(1, 0, 2) for t in row] for row in levels]), "wrong way round"),
     ("tree_to_dense", lambda leaves, levels: S["tree_to_dense"](leaves, levels).transpose(), "reverse order"),
-    ("width_allocation", lambda: {"left_half": (1, 1, 16), "odd_even": (2, 1, 1)}, "over the budget"),
-    ("width_allocation", lambda: {"left_half": (2, 2, 8), "odd_even": (2, 1, 1)}, "2 bonds k_1 = 2"),
-    ("width_allocation", lambda: {"left_half": (2, 3, 5), "odd_even": (2, 1, 1)}, "the best within the budget is 8"),
-    ("width_allocation", lambda: {"left_half": (2, 3, 8), "odd_even": (1, 3, 8)}, "4 bonds k_0 = 1"),
-    ("width_allocation", lambda: {"left_half": (2, 3, 8), "odd_even": (2, 0, 1)}, "whole numbers >= 1"),
+    ("width_allocation", _changed("width_allocation", {"left_half": (1, 1, 16)}), "over the budget"),
+    ("width_allocation", _changed("width_allocation", {"left_half": (2, 2, 8)}), "2 bonds k_1 = 2"),
+    ("width_allocation", _changed("width_allocation", {"left_half": (2, 3, 5)}), "the best within the budget is 8"),
+    ("width_allocation", _changed("width_allocation", {"odd_even": (1, 3, 8)}), "4 bonds k_0 = 1"),
+    ("width_allocation", _changed("width_allocation", {"odd_even": (2, 0, 1)}), "whole numbers >= 1"),
     # 05
     ("hand_coefficient_tensor", lambda: HAND_A + np.array([[0, 1], [0, 0]]), "values differ"),
     ("hand_coefficient_tensor", lambda: np.einsum("cd,ce->de", W00, W01), "left out the output weights"),
@@ -291,12 +292,10 @@ WRONG = [
     ("convac_tree", _convac_tree_with(leaf_T=False), "legs (channel, feature)"),
     ("convac_tree", _convac_tree_with(delta=False), "do not copy (delta)"),
     ("convac_tree", _convac_tree_with(parent_first=True), "TreeTN refuses your parts"),
-    ("convac_min_cut_predictions", lambda: {"left_half": 5, "first_two": 2, "odd_even": 16, "middle_four": 4},
-     "input leg"),
-    ("convac_min_cut_predictions", lambda: {"left_half": 3, "first_two": 4, "odd_even": 16, "middle_four": 4},
-     "open legs"),
-    ("convac_min_cut_predictions", lambda: {"left_half": 3, "first_two": 2, "odd_even": 16, "middle_four": 9},
-     "input leg"),
+    ("convac_min_cut_predictions", _changed("convac_min_cut_predictions", {"left_half": 5}), "input leg"),
+    ("convac_min_cut_predictions", _changed("convac_min_cut_predictions", {"first_two": 4}), "open legs"),
+    ("convac_min_cut_predictions", _changed("convac_min_cut_predictions", {"middle_four": 9}), "input leg"),
+    ("convac_min_cut_predictions", _changed("convac_min_cut_predictions", {"odd_even": 2}), "one bond cannot"),
     # 06
     ("rac_score", _rac_score_with(transposed=True), "W_H transposed"),
     ("rac_score", _rac_score_with(ignore_h0=True), "ignore h0"),
@@ -306,14 +305,12 @@ WRONG = [
     ("rac_mps_cores", _rac_cores_with(raw_h0=True), "uses h0 where W_H h0 belongs"),
     ("rac_mps_cores", _rac_cores_with(order=(0, 2, 1)), "(left, right, phys)"),
     ("rac_mps_cores", _rac_cores_with(no_W_O=True), "right leg should be 1"),
-    ("rac_min_cut_predictions", lambda: {"first_one": 2, "first_two": 3, "middle_three": 8, "middle_four": 3},
-     "two bonds"),
-    ("rac_min_cut_predictions", lambda: {"first_one": 2, "first_two": 3, "middle_three": 9, "middle_four": 9},
+    ("rac_min_cut_predictions", _changed("rac_min_cut_predictions", {"middle_four": 3}), "two bonds"),
+    ("rac_min_cut_predictions", _changed("rac_min_cut_predictions", {"middle_three": 9}),
      "open legs (2 x 2 x 2 = 8) are cheaper"),
-    ("rac_min_cut_predictions", lambda: {"first_one": 2, "first_two": 3, "middle_three": 8, "middle_four": 16},
-     "you cut the open legs"),
-    ("rac_min_cut_predictions", lambda: {"first_one": 3, "first_two": 3, "middle_three": 8, "middle_four": 9},
-     "open leg (2) is cheaper"),
+    ("rac_min_cut_predictions", _changed("rac_min_cut_predictions", {"middle_four": 16}), "you cut the open legs"),
+    ("rac_min_cut_predictions", _changed("rac_min_cut_predictions", {"first_one": 3}), "open leg (2) is cheaper"),
+    ("rac_min_cut_predictions", _changed("rac_min_cut_predictions", {"first_two": 9}), "joined to the rest by ONE bond"),
     ("rac_rank_bounds", lambda N, M, R: [min(R, M**t, M ** (N - t)) for t in range(N)], "N cuts"),
     ("rac_rank_bounds", lambda N, M, R: [min(R, M**t) for t in range(1, N)], "forget the right side"),
     ("rac_rank_bounds", lambda N, M, R: [min(M**t, M ** (N - t)) for t in range(1, N)], "hidden size R"),

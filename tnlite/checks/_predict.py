@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ..tensors import rank_mod_p
 from ._common import _Wrong, _scalar
 
 
@@ -69,3 +70,17 @@ def _describe_cut(mc, bond=lambda u, v, d: f"of dimension {d}", leg=lambda j, d:
         article = ("an " if kind[0] in "aeiou" else "a ") if label.startswith("of ") else ""
         words.append(f"{n} {kind}s {label}" if n > 1 else f"{article}{kind} {label}")
     return " and ".join(words) or "no bond at all"
+
+
+def _judge_cut_predictions(got, partitions, A, cut_of, what, candidates, describe=_describe_cut, show_rows=True):
+    """Judge predicted ranks {name: rank} against the exact ranks of the integer tensor A (mod p).
+
+    `cut_of(rows)` is the network's MinCut, named in the explanation (`describe` puts it in words);
+    `candidates(name, rows)` the plausible wrong values with their reasoning; `what` names A;
+    `show_rows=False` when the partition's name already says what P is.
+    """
+    for name, rows in partitions.items():
+        case = f"partition {name} (P = {rows})" if show_rows else f"partition {name}"
+        rank, mc = rank_mod_p(A, rows), cut_of(rows)
+        why = f"The min cut passes through {describe(mc)}: rank <= {mc.rank_bound}; the rank of {what} is {rank}."
+        _judge_rank(case, _number(got[name], case), rank, why, candidates(name, rows))

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..convac import ConvAC
-from ..tensors import PRIME, rank_mod_p
+from ..tensors import PRIME
 from ..tree import TreeTN
 from ._common import _Cases, _Wrong, _array, _call, _checker, _compare, _tree_dense
-from ._predict import _describe_cut, _judge_rank, _number, _predictions
+from ._predict import _judge_cut_predictions, _predictions
 
 
 #: The tiny ConvAC of the by-hand task: N = 2, M = 2, r_0 = 2; layers[0][j] is (out c, in d).
@@ -178,12 +178,7 @@ def check_convac_min_cut_predictions(fn):
     got = _predictions(_call(fn, "your function"), spec["partitions"])
     M, r = spec["M"], spec["widths"]
     net = ConvAC.random(spec["N"], M, r, np.random.default_rng(18), p=PRIME)  # integer weights: exact ranks
-    A = net.to_dense()
-    for name, rows in spec["partitions"].items():
-        case = f"partition {name} (P = sites {rows})"
-        rank, mc = rank_mod_p(A, rows), net.min_cut(rows)
-        why = (f"The min cut passes through {_describe_cut(mc)}: rank <= {mc.rank_bound}; the rank of a ConvAC "
-               f"with random weights is {rank}.")
-        _judge_rank(case, _number(got[name], case), rank, why, _convac_cut_candidates(name, M, r))
+    _judge_cut_predictions(got, spec["partitions"], net.to_dense(), net.min_cut, "a ConvAC with random weights",
+                           lambda name, rows: _convac_cut_candidates(name, M, r))
     return ("all four ranks found by hand: each is the min cut, where a conv node can be cut on its input leg "
             "(r_{l-1}) or its output leg (r_l).")

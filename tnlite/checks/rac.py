@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..rac import RAC
-from ..tensors import PRIME, rank_mod_p
+from ..tensors import PRIME
 from ._common import _Cases, _Wrong, _array, _as_cores, _call, _checker, _diagnose_cores, _mps_dense
-from ._predict import _describe_cut, _judge_rank, _number, _predictions
+from ._predict import _judge_cut_predictions, _predictions
 
 
 def _random_rac_weights(M, R, rng):
@@ -167,12 +167,7 @@ def check_rac_min_cut_predictions(fn):
     N, M, R = spec["N"], spec["M"], spec["R"]
     got = _predictions(_call(fn, "your function"), spec["partitions"])
     rac = RAC.random(N, M, R, rng=np.random.default_rng(19), p=PRIME)  # integer weights: exact ranks
-    A = rac.coefficient_tensor()
-    for name, rows in spec["partitions"].items():
-        case = f"partition {name} (P = inputs {rows})"
-        rank, mc = rank_mod_p(A, rows), rac.min_cut(rows)
-        why = (f"The min cut passes through {_describe_cut(mc)}: rank <= {mc.rank_bound}; the rank of a RAC with "
-               f"random weights is {rank}.")
-        _judge_rank(case, _number(got[name], case), rank, why, _rac_cut_candidates(rows, N, M, R))
+    _judge_cut_predictions(got, spec["partitions"], rac.coefficient_tensor(), rac.min_cut,
+                           "a RAC with random weights", lambda name, rows: _rac_cut_candidates(rows, N, M, R))
     return ("all four ranks found by hand: a block at an end is cut off by one bond (R) or its open legs, "
             "a block in the middle by two bonds (R**2) or its open legs, whichever is cheaper.")

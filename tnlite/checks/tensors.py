@@ -6,9 +6,8 @@ import itertools
 import numpy as np
 
 from ..mincut import min_cut
-from ..tensors import rank_mod_p
 from ._common import _Cases, _Wrong, _array, _call, _checker, _ghz, _mat, _random, _scalar
-from ._predict import _describe_cut, _judge_rank, _number, _predictions
+from ._predict import _describe_cut, _judge_cut_predictions, _predictions
 
 
 @_checker("matricize")
@@ -181,19 +180,13 @@ def check_chain_rank_predictions(fn):
     T = np.einsum("ia,ajb,bk->ijk", A, B, C)  # (i, j, k), exact integers
     edges = [("A", "B", d["a"]), ("B", "C", d["b"])]
     legs = [("A", d["i"]), ("B", d["j"]), ("C", d["k"])]
-    right = 0
-    for name, rows in CHAIN_PARTITIONS.items():
-        case = f"partition {name}"
-        pred = _number(got[name], case)
-        rank, mc = rank_mod_p(T, rows), min_cut(edges, legs, rows)
-        cut = _describe_cut(mc, bond=lambda u, v, dim: f"{'a' if {u, v} == {'A', 'B'} else 'b'} ({dim})",
-                            leg=lambda j, dim: f"{'ijk'[j]} ({dim})")
-        why = (f"The cheapest cut passes through {cut}: rank <= {mc.rank_bound}; the rank of the chain with "
-               f"random entries is {rank}.")
-        candidates = [(value, f"that is the cut through {names}, which separates P from Q but is not the cheapest"
-                       if separates else f"cutting {names} alone leaves P and Q connected")
-                      for value, names, separates in _chain_cuts(rows)]
-        _judge_rank(case, pred, rank, why, candidates)
-        right += 1
-    return (f"all {right} predictions are right: each rank is the cheapest cut through bonds or open legs "
+    labels = dict(bond=lambda u, v, dim: f"{'a' if {u, v} == {'A', 'B'} else 'b'} ({dim})",
+                  leg=lambda j, dim: f"{'ijk'[j]} ({dim})")
+    _judge_cut_predictions(
+        got, CHAIN_PARTITIONS, T, lambda rows: min_cut(edges, legs, rows), "the chain with random entries",
+        lambda name, rows: [(value, f"that is the cut through {names}, which separates P from Q but is not the "
+                                    "cheapest" if separates else f"cutting {names} alone leaves P and Q connected")
+                            for value, names, separates in _chain_cuts(rows)],
+        describe=lambda mc: _describe_cut(mc, **labels), show_rows=False)
+    return ("all three predictions are right: each rank is the cheapest cut through bonds or open legs "
             "(checked against the exact rank of a random chain).")
