@@ -1,10 +1,11 @@
-"""Checkers for exercises 02, entanglement: Schmidt probabilities, entropies in bits, profiles."""
+"""Checkers for exercises 02, entanglement: Schmidt probabilities, entropies in bits, profiles, predictions."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
+from ..tensors import w_state
 from ._common import _Cases, _Wrong, _array, _call, _checker, _fmt, _ghz, _mat, _random, _scalar
 from ._predict import _number, _predictions
 
@@ -156,7 +157,7 @@ PREDICT_ENTROPIES = {
     "bell_within": ("the same two Bell pairs; P = {0, 1}", _bell_pairs(), (0, 1)),
     "ghz": ("the GHZ state of 5 qubits; P = {0, 1}", _ghz(5), (0, 1)),
     "w": ("the W state of 4 qubits, (|1000> + |0100> + |0010> + |0001>)/2; P = {0}",
-          np.eye(16)[[8, 4, 2, 1]].sum(axis=0).reshape(2, 2, 2, 2) / 2, (0,)),
+          w_state(4), (0,)),
 }
 
 
@@ -183,7 +184,7 @@ def check_entropy_predictions(fn):
             (S * math.log(2), "that is the entropy in nats (natural log); the task asks for bits"),
         ]:
             if abs(value - S) > 0.01 and abs(pred - value) <= 0.01:
-                raise _Wrong(f"{case}: you predicted {pred:.3g} bits: {reason}. {why}")
+                raise _Wrong(f"{case}: you predicted {pred:.3g} bit{'' if pred == 1 else 's'}: {reason}. {why}")
         side = "more" if pred > S else "less"
-        raise _Wrong(f"{case}: you predicted {pred:.3g} bits, {side} than the entropy. {why}")
+        raise _Wrong(f"{case}: you predicted {pred:.3g} bit{'' if pred == 1 else 's'}, {side} than the entropy. {why}")
     return f"all {len(PREDICT_ENTROPIES)} entropies predicted to 0.01 bits."

@@ -77,11 +77,11 @@ def check_contract_chain(fn):
     return f"{len(cases)} chains contract correctly (real and complex), legs in the order (i, j, k)."
 
 
-def _with_spectrum(s, rng, shape=(4, 4)):
-    """A tensor of shape (2, 2, 2, 2) whose matricization rows (0, 1) has singular values `s` exactly."""
-    U, _ = np.linalg.qr(rng.standard_normal((shape[0], shape[0])))
-    V, _ = np.linalg.qr(rng.standard_normal((shape[1], shape[1])))
-    return ((U[:, : len(s)] * s) @ V[:, : len(s)].T).reshape(2, 2, 2, 2)
+def _with_spectrum(s, rng):
+    """A tensor of shape (2, 2, 2, 2) whose matricization rows (0, 1) has the singular values `s` (the rest 0)."""
+    U, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    V, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    return ((U[:, : len(s)] * s) @ V[:, : len(s)].T).reshape(2, 2, 2, 2)  # U diag(s) V^T
 
 
 @_checker("schmidt_rank")
