@@ -90,15 +90,10 @@ def execute(path, key, out=OUT, root=ROOT, timeout=600):
     from nbclient import NotebookClient
 
     nb = nbformat.read(root / path, as_version=4)
-    env_backend = os.environ.pop("MPLBACKEND", None)  # kernels use their inline default, as in Lab
-    try:
-        t0 = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", extra_arguments=["--log-level=ERROR"],
-                       resources={"metadata": {"path": str((root / path).parent)}}).execute()
-        seconds = time.perf_counter() - t0
-    finally:
-        if env_backend is not None:
-            os.environ["MPLBACKEND"] = env_backend
+    t0 = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", extra_arguments=["--log-level=ERROR"],
+                   resources={"metadata": {"path": str((root / path).parent)}}).execute()
+    seconds = time.perf_counter() - t0
     nb.metadata["tnlite_site"] = {"key": key, "seconds": round(seconds, 2), "cores": os.cpu_count()}
     target = cached_path(path, out)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,16 +113,21 @@ def execute_all(jobs=2, out=OUT, root=ROOT, log=print):
         else:
             result[path] = (nb.metadata["tnlite_site"]["seconds"], False)
     log(f"site: {len(result)} notebooks cached, {len(todo)} to execute ({jobs} at a time)")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute, path, key, out, root): path for path, key in todo.items()}
-        for future in concurrent.futures.as_completed(futures):
-            path = futures[future]
-            try:
-                _, seconds = future.result()
-            except Exception as exc:
-                raise SystemExit(f"site: {path} failed to run top to bottom:\n{exc}") from None
-            log(f"site: executed {path} in {seconds:.1f} s")
-            result[path] = (seconds, True)
+    backend = os.environ.pop("MPLBACKEND", None)  # kernels use their inline default, as in Lab
+    try:  # threads only wait: each notebook runs in its own kernel process
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(execute, path, key, out, root): path for path, key in todo.items()}
+            for future in concurrent.futures.as_completed(futures):
+                path = futures[future]
+                try:
+                    _, seconds = future.result()
+                except Exception as exc:
+                    raise SystemExit(f"site: {path} failed to run top to bottom:\n{exc}") from None
+                log(f"site: executed {path} in {seconds:.1f} s")
+                result[path] = (seconds, True)
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     return result
 
 

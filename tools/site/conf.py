@@ -13,7 +13,7 @@ import sys
 import nbformat
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.transforms import SphinxTransform
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import build  # noqa: E402  (tools/site/build.py)
@@ -36,7 +36,8 @@ myst_heading_anchors = 3
 
 html_theme = "alabaster"
 html_title = "tnlite-course"
-html_theme_options = {"fixed_sidebar": True, "sidebar_width": "260px", "page_width": "1180px"}
+html_theme_options = {"fixed_sidebar": True, "sidebar_width": "260px", "page_width": "1180px",
+                      "show_powered_by": False}
 html_sidebars = {"**": ["about.html", "navigation.html", "searchbox.html"]}
 html_static_path = [str(OUT / "static")]
 html_extra_path = [str(build.ROOT / "LICENSE")]
@@ -66,8 +67,8 @@ def _swap_executed(app, docname, source):
     source[0] = json.dumps(build.static_notebook(nb, section))
 
 
-class RepositoryLinks(SphinxPostTransform):
-    """Links to repository paths that are not pages, settled before myst resolves the rest.
+class RepositoryLinks(SphinxTransform):
+    """Links to repository paths that are not pages, settled as each page is read.
 
     A folder published as a section (``exercises/``) links to its first page; a file that
     is not a page (``solutions/06_....ipynb``) becomes a download of that file; another
@@ -76,33 +77,31 @@ class RepositoryLinks(SphinxPostTransform):
     the build (run with -W) fails: it is broken for every reader of the repository too.
     """
 
-    default_priority = 8  # before myst's resolver (9)
+    default_priority = 850  # before the doctree-read event (880), whose collectors copy downloads
 
-    def run(self, **kwargs):
-        env = self.env
+    def apply(self, **kwargs):
+        env, docname = self.env, self.env.docname
         for node in list(self.document.findall(addnodes.pending_xref)):
             if node.get("reftype") != "myst" or node.get("refdomain") not in (None, "doc"):
                 continue
-            refdoc = node.get("refdoc", env.docname)
             if node.get("refdomain") == "doc":
                 if node["reftarget"] in env.found_docs:
                     continue
                 path = pathlib.Path(env.doc2path(node["reftarget"]))
                 matches = [p for p in path.parent.glob(path.stem + ".*") if p.is_file()]
-                if not matches:
-                    continue
-                rel = os.path.relpath(matches[0], pathlib.Path(env.doc2path(refdoc)).parent)
-                new = addnodes.download_reference(refdomain=None, reftarget=rel, refdoc=refdoc,
-                                                  reftype="myst", refexplicit=True)
-                new["filename"] = env.dlfiles.add_file(refdoc, env.relfn2path(rel, refdoc)[0]).as_posix()
-                new += node.children
-                node.replace_self(new)
+                if matches:  # Sphinx's download collector copies it into the site
+                    rel = os.path.relpath(matches[0], pathlib.Path(env.doc2path(docname)).parent)
+                    new = addnodes.download_reference(refdomain=None, reftarget=rel, refdoc=docname,
+                                                      reftype="myst", refexplicit=True)
+                    new += node.children
+                    node.replace_self(new)
                 continue
-            _, abs_path = env.relfn2path(node["reftarget"].split("#")[0], refdoc)
+            _, abs_path = env.relfn2path(node["reftarget"].split("#")[0], docname)
             folder = pathlib.Path(abs_path)
             if not folder.is_dir() or build.ROOT not in (folder, *folder.parents):
                 continue
-            pages = sorted(d for d in env.found_docs if d.startswith(folder.relative_to(build.ROOT).as_posix() + "/"))
+            prefix = folder.relative_to(build.ROOT).as_posix() + "/"
+            pages = sorted(d for d in env.found_docs if d.startswith(prefix))
             if pages:
                 node["refdomain"], node["reftarget"], node["reftargetid"] = "doc", pages[0], None
             else:
@@ -111,4 +110,4 @@ class RepositoryLinks(SphinxPostTransform):
 
 def setup(app):
     app.connect("source-read", _swap_executed)
-    app.add_post_transform(RepositoryLinks)
+    app.add_transform(RepositoryLinks)
