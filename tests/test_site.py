@@ -143,8 +143,19 @@ def test_the_site_has_a_page_for_every_lesson_exercise_and_doc_and_ships_the_lic
     missing = [p for p in _pages() if not (HTML / p).exists()]
     assert not missing, f"pages missing (the site is stale or incomplete: run make site): {missing}"
     assert (HTML / "LICENSE").read_text() == (ROOT / "LICENSE").read_text()
-    front = (HTML / "index.html").read_text()
-    assert "make lab" in front and 'href="LICENSE"' in front
+    front = _parse(str(HTML / "index.html"))
+    licence = [h for h in front.hrefs if h.endswith("/LICENSE") or h == "LICENSE"]
+    assert licence and (HTML / licence[0]).read_text() == (ROOT / "LICENSE").read_text()
+
+
+def test_teaching_md_has_a_row_for_every_lesson_and_exercise_set():
+    text = (ROOT / "docs" / "teaching.md").read_text()
+    lessons = text.split("## Lessons")[1].split("\n## ")[0]
+    sets = text.split("## Exercise sets")[1].split("\n## ")[0]
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        assert f"\n| {path.name[:2]} |" in lessons, f"docs/teaching.md has no row for lesson {path.name[:2]}"
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):
+        assert f"\n| {path.name[:2]} |" in sets, f"docs/teaching.md has no row for exercise set {path.name[:2]}"
 
 
 def test_every_lesson_page_shows_its_run_time_and_its_panel_as_a_picture_with_the_live_hint():
