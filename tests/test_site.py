@@ -122,11 +122,23 @@ def test_a_one_lesson_change_re_executes_that_lesson_only_and_a_library_change_a
 
 # --- the built site ----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
+def _stale_pages():
+    """Notebooks whose executed copy in the built site is missing or older than their source or tnlite."""
+    fingerprint = site_build.library_fingerprint()
+    return [str(p) for p in site_build.notebooks()
+            if site_build.load_cached(p, site_build.cache_key(p, fingerprint), SITE) is None]
+
+
 def _require_site():
+    reason = None
     if not (HTML / "index.html").exists():
         reason = "the site is not built: run `make site` first (.ci/run builds it before make test)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
+    elif _stale_pages():
+        reason = f"the built site is older than {', '.join(_stale_pages()[:3])}...: run `make site` first"
+    if reason and os.environ.get("CI"):
+        pytest.fail(reason)
+    if reason:
         pytest.skip(reason)
 
 
