@@ -83,7 +83,7 @@ def graded(tmp_path_factory):
     (subs / "stray" / "notes.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     out = subs / "grades.csv"
     t0 = time.perf_counter()
-    assert grade.main([str(subs), "--cell-timeout", "8", "--timeout", "30", "--out", str(out)]) == 0
+    assert grade.main([str(subs), "--cell-timeout", "15", "--timeout", "45", "--out", str(out)]) == 0
     seconds = time.perf_counter() - t0
     with open(out, newline="") as f:
         rows = list(csv.DictReader(f))
@@ -147,5 +147,5 @@ def test_a_notebook_that_ignores_interrupts_is_killed_and_keeps_its_earlier_verd
     mine = {r["task"]: r for r in _rows(rows, "stubborn") if r["exercise_set"] == "01_tensors_and_diagrams"}
     assert (mine["matricize"]["verdict"], mine["contract_chain"]["verdict"]) == ("correct", "correct")
     assert mine["schmidt_rank"]["verdict"] == "timeout"
-    assert re.search(r"still running after 30 s", mine["schmidt_rank"]["message"])
+    assert re.search(r"still running after 45 s", mine["schmidt_rank"]["message"])
     assert seconds < 300  # the grader did not stall on it
