@@ -121,7 +121,7 @@ ADVICE = {
         "|x| <= p/2 + 2, reduced mod p before a sum could pass 2^53) and finds each panel's pivots "
         "by a Gauss-Jordan step per pivot in int64. At 256 x 256 those 256 Python steps (~8 us "
         "each, numpy call overhead) are most of the time, so python-flint's compiled elimination "
-        "is faster there; from ~400 on the matrix products dominate and tnlite is faster. Only a "
+        "is faster there; from ~350 on the matrix products dominate and tnlite is faster. Only a "
         "compiled pivot loop would close the small-size gap (benchmarks/README.md has the variants "
         "tried)."
     ),

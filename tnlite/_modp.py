@@ -176,7 +176,7 @@ def rank_mod_p(M, p, panel=None):
     p : int
         A prime, 2 <= p <= 2**24 (not checked here).
     panel : int, optional
-        Panel width; by default max(32, min(m, n) // 32), capped at 128 and at max_inner(p).
+        Panel width, by default max(32, min(m, n) // 32) up to 128; never above max_inner(p).
 
     Returns
     -------
