@@ -1,12 +1,15 @@
 """tnlite.data: the tasks are what their docstrings say and deterministic for a seed; the digits are
 read from the file scikit-learn ships; the data entanglement equals the SVD of the data tensor built
 densely, by both of its routes."""
+import importlib
+
 import numpy as np
 import pytest
 
 import tnlite as tl
 from tnlite import data
-from tnlite.data import entanglement as ent_module
+
+ent_module = importlib.import_module("tnlite.data.entanglement")  # the module; data.entanglement is the function
 
 
 @pytest.mark.parametrize("make", [lambda s: data.sequences(16, 4, "local", 50, rng=s),
