@@ -42,6 +42,7 @@ from .network import Graph, Network
 from . import partitions
 from .rac import RAC
 from .rbm import RBM
+from . import scaling
 from . import spins
 from .tree import TreeTN, mera_graph
 # --- end of modules ---
