@@ -43,7 +43,9 @@ def test_amplitudes_equal_the_formula_on_every_configuration(kw):
     for c in itertools.product([0, 1], repeat=rbm.N):
         assert A[c] == pytest.approx(_direct(rbm, c), rel=1e-12)
     configs = np.array(list(itertools.product([0, 1], repeat=rbm.N)))
-    np.testing.assert_allclose(rbm.log_amplitudes(configs), np.log(A.reshape(-1)), rtol=1e-12, atol=1e-12)
+    logabs, sign = rbm.log_abs_score(tl.one_hot(configs, 2))
+    np.testing.assert_allclose(logabs, np.log(A.reshape(-1)), rtol=1e-12, atol=1e-12)
+    assert np.all(sign == 1)
     np.testing.assert_allclose(rbm.score(tl.one_hot(configs, 2)), A.reshape(-1), rtol=1e-12)
 
 
@@ -68,17 +70,17 @@ def test_local_windows_couple_the_right_sites():
     assert rbm.n_params == 12 + 7 + 7 * 4 and rbm.w.shape == (7, 4)
 
 
-def test_log_amplitudes_stay_finite_where_amplitudes_overflow():
+def test_log_abs_score_stays_finite_where_amplitudes_overflow():
     rbm = tl.RBM.random(64, 128, rng=0)
     big = rbm.with_params([a * 40 for a in rbm.params()])
     configs = np.random.default_rng(0).integers(0, 2, size=(300, 64))
-    logs = big.log_amplitudes(configs)
+    logs, _ = big.log_abs_score(tl.one_hot(configs, 2))
     assert np.all(np.isfinite(logs)) and logs.max() > 800
-    with pytest.raises(ValueError, match="overflow float64.*use log_amplitudes"):
+    with pytest.raises(ValueError, match="overflow float64.*use log_abs_score"):
         big.amplitudes(configs)
     # at moderate size the log route equals log of the direct product
-    np.testing.assert_allclose(rbm.log_amplitudes(configs[:5]), [math.log(_direct(rbm, c)) for c in configs[:5]],
-                               rtol=1e-12)
+    np.testing.assert_allclose(rbm.log_abs_score(tl.one_hot(configs[:5], 2))[0],
+                               [math.log(_direct(rbm, c)) for c in configs[:5]], rtol=1e-12)
 
 
 def _finite_differences(f, params, eps=1e-6):
@@ -96,7 +98,7 @@ def _finite_differences(f, params, eps=1e-6):
 
 
 @pytest.mark.parametrize("kw", CONFIGS[1:3], ids=str)
-def test_vjp_and_vjp_log_against_finite_differences(kw):
+def test_vjp_and_its_log_form_against_finite_differences(kw):
     rbm = tl.RBM.random(rng=5, **kw)
     rng = np.random.default_rng(1)
     X = rng.standard_normal((7, rbm.N, 2))  # any real features, not only one-hot
@@ -106,8 +108,8 @@ def test_vjp_and_vjp_log_against_finite_differences(kw):
     numeric = _finite_differences(lambda ps: g @ rbm.with_params(ps).score(X), rbm.params())
     for got, want in zip(grads, numeric):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
-    numeric_log = _finite_differences(lambda ps: g @ rbm.with_params(ps).log_score(X), rbm.params())
-    for got, want in zip(rbm.vjp_log(X, g), numeric_log):
+    numeric_log = _finite_differences(lambda ps: g @ rbm.with_params(ps).log_abs_score(X)[0], rbm.params())
+    for got, want in zip(rbm.vjp(X, g, log=True), numeric_log):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
 
 
@@ -164,8 +166,9 @@ def test_rank_reaches_two_to_the_crossing_units_when_few_units_cross():
     (lambda: tl.RBM(np.zeros(3), np.zeros(2), np.zeros((2, 4))), r"w must have shape \(n_hidden, N\) = \(2, 3\)"),
     (lambda: tl.RBM(np.zeros(3), np.zeros(1), np.zeros((1, 2)), sites=[[0, 0]]), r"repeats a site"),
     (lambda: tl.RBM(np.zeros(3), np.zeros(1), np.zeros((1, 2)), sites=[[0, 3]]), r"site indices in 0..N-1 = 0..2"),
-    (lambda: tl.RBM.random(3, 1, rng=0).vjp(np.zeros((2, 3, 2)), np.zeros(3)), r"g must be a real array of shape"),
-    (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).log_amplitudes([[0, 1, 0]]), r"exact mod p"),
+    (lambda: tl.RBM.random(3, 1, rng=0).vjp(np.zeros((2, 3, 2)), np.zeros(3)), r"g must be real with the shape of score\(X\), \(2,\)"),
+    (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).log_abs_score(np.ones((1, 3, 2))), r"exact mod p"),
+    (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).vjp(np.ones((1, 3, 2)), np.ones(1)), r"exact mod p"),
     (lambda: tl.RBM.random(3, 1, rng=0).amplitudes([[0, 2, 0]]), r"configs must hold values in 0..1"),
 ])
 def test_bad_input_is_refused_by_name(call, match):

@@ -14,7 +14,7 @@ W_u is that row scattered over the N sites. Connectivity:
   a 2D grid; the window positions (open boundaries) take the hidden units in turn.
 
 With real parameters every amplitude is positive; amplitudes grow like exp(O(N + H)),
-so they are computed in the log domain (:meth:`RBM.log_amplitudes`) and exponentiated
+so they are computed in the log domain (:meth:`RBM.log_abs_score`) and exponentiated
 last.
 
 Tensor network (:meth:`RBM.graph`), from psi(s) = sum_{h in {+-1}^H} exp(a.s + sum_u h_u (b_u + W_u.s)):
@@ -245,21 +245,6 @@ class RBM(Network):
     def _spins(configs):
         return 1.0 - 2.0 * configs  # (B, N): 0 -> +1 (up), 1 -> -1
 
-    def log_amplitudes(self, configs):
-        """log psi(s) for a batch of configurations, never overflowing.
-
-        Parameters
-        ----------
-        configs : array_like of int, shape (B, N)
-            Values 0 (up, s = +1) or 1 (down, s = -1).
-
-        Returns
-        -------
-        ndarray, shape (B,), float64 (psi > 0 for real parameters)
-        """
-        self._require_float("log_amplitudes")
-        return self._log_psi(self._spins(as_configs(configs, self.N, 2)))
-
     def amplitudes(self, configs):
         """psi(s) for a batch of configurations (B, N) in {0, 1}: shape (B,); residues mod p if exact."""
         c = as_configs(configs, self.N, 2)
@@ -270,7 +255,7 @@ class RBM(Network):
     def _exp(self, log_psi):
         if log_psi.size and log_psi.max() > _LOG_MAX:
             raise ValueError(f"amplitudes overflow float64 (largest log psi = {log_psi.max():.1f} > {_LOG_MAX:.1f}); "
-                             "use log_amplitudes")
+                             "use log_abs_score")
         return np.exp(log_psi)
 
     def _feature_spins(self, X):
@@ -291,10 +276,15 @@ class RBM(Network):
         s = self._feature_spins(X)
         return self._psi_mod_p(s) if self.p is not None else self._exp(self._log_psi(s))
 
-    def log_score(self, X):
-        """log of :meth:`score`, never overflowing: shape (B,)."""
-        self._require_float("log_score")
-        return self._log_psi(self._feature_spins(X))
+    def log_abs_score(self, X):
+        """(log|score|, sign) on features X (B, N, 2): the log-domain route, finite at any N.
+
+        With real parameters every score on one-hot features is positive (sign 1); on
+        other features too, as exp and cosh are positive. Natural logs.
+        """
+        self._require_float("log_abs_score")
+        log_psi = self._log_psi(self._feature_spins(X))
+        return log_psi, np.ones_like(log_psi)
 
     def to_dense(self):
         """psi on all 2^N configurations, shape (2,)*N (site 0 the most significant bit)."""
@@ -315,33 +305,36 @@ class RBM(Network):
             gW += T.T @ c  # (H, N)
         return [ga, gb, np.take_along_axis(gW, self.sites, axis=1)]
 
-    def vjp(self, X, g):
-        """Gradient of sum_b g_b score(X)_b w.r.t. [a, b, w] (shapes of :meth:`params`).
+    def vjp(self, X, g, log=False):
+        """Gradient of sum_b g_b score(X)_b w.r.t. [a, b, w], in the shapes of :meth:`params`.
 
-        d psi = psi d log psi, so this is :meth:`vjp_log` with weights g_b psi_b; for
-        amplitudes that overflow, call vjp_log with rescaled weights instead.
+        d log psi / d a_j = s_j, d log psi / d b_u = tanh(theta_u), d log psi / d W_uj =
+        tanh(theta_u) s_j; d psi = psi d log psi.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, 2)
+        g : array_like, shape (B,)
+        log : bool
+            If True, the gradient of sum_b g_b log|score(X)_b| instead, never forming the
+            score: the variational energy's gradient is this with
+            g_b = 2 (H psi - E psi)_b psi_b / <psi|psi>, psi rescaled by any constant first
+            (docs/science.md, "Networks as variational wave functions").
+
+        Returns
+        -------
+        list of ndarray, shapes (N,), (H,), (H, k)
         """
         self._require_float("vjp")
         s = self._feature_spins(X)
         g = self._upstream(g, s.shape[0])
-        return self._grad_log(s, g * self._exp(self._log_psi(s)))
-
-    def vjp_log(self, X, g):
-        """Gradient of sum_b g_b log score(X)_b w.r.t. [a, b, w]; never overflows.
-
-        The variational energy's gradient is this with g_b = 2 (H psi - E psi)_b psi_b /
-        <psi|psi> (docs/science.md, "Networks as variational wave functions"), where psi
-        may be rescaled by any constant first.
-        """
-        self._require_float("vjp_log")
-        s = self._feature_spins(X)
-        return self._grad_log(s, self._upstream(g, s.shape[0]))
+        return self._grad_log(s, g if log else g * self._exp(self._log_psi(s)))
 
     @staticmethod
     def _upstream(g, B):
         g = as_array(g, "g")
         if np.iscomplexobj(g) or g.shape != (B,):
-            raise ValueError(f"g must be a real array of shape (B,) = ({B},), one weight per sample, got {g.dtype} {g.shape}")
+            raise ValueError(f"g must be real with the shape of score(X), ({B},), got {g.dtype} {g.shape}")
         return g.astype(np.float64, copy=False)
 
     def _require_float(self, what):
