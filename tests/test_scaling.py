@@ -193,21 +193,6 @@ def test_deep_rac_lower_bound_holds_and_is_refused_where_the_source_gives_none()
         sc.deep_rac_lower_1d(4, 2, 2, N=10)
 
 
-# ---- parameter counts ----------------------------------------------------------------------------
-def test_parameter_counts_are_the_n_params_of_the_networks_built():
-    rng = np.random.default_rng(0)
-    for N, chi, d in [(6, 3, 2), (9, 4, 3), (12, 2, 2)]:
-        assert sc.params_mps(N, chi, d) == tl.MPS.random(N, d, chi, rng=rng).n_params
-    for N, chi in [(8, 3), (16, 2), (4, 5)]:
-        assert sc.params_tree(N, chi) == tl.TreeTN.random(N, 2, chi, rng=rng).n_params
-    for N, H, w, grid in [(10, 7, 3, None), (16, 9, 2, 4), (8, 5, None, None)]:
-        assert sc.params_rbm(N, H, w, grid) == tl.RBM.random(N, H, rng=rng, window=w, grid=grid).n_params
-    for M, R, L in [(2, 3, 1), (3, 2, 2), (2, 4, 3)]:
-        assert sc.params_deep_rac(M, R, L) == tl.RAC.random(7, M, R, rng=rng, depth=L).n_params
-    # MERA: bottom disentanglers d^4, isometries d^2 chi, above chi^4 and chi^3; N = 4: 1 u, 2 w, top
-    assert sc.params_mera(4, 3, 2) == 2**4 + 2 * (2 * 2 * 3) + 3 * 3
-
-
 # ---- regions and refusals ------------------------------------------------------------------------
 def test_regions():
     assert sc.region_1d(3) == (6, (0, 1, 2)) and sc.region_1d(2, N=7) == (7, (0, 1))

@@ -32,6 +32,7 @@ from .tensors import (
 )
 from . import tensors
 # --- modules added as they land (one line each, keep alphabetical) ---
+from . import budget
 from .convac import ConvAC, interleaved_rank
 from .convac2d import ConvAC2D
 from .cp import CP, ShallowConvAC

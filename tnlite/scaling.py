@@ -11,7 +11,8 @@ Every ``*_1d`` / ``*_2d`` function returns an upper bound on the Schmidt rank of
 that holds for every weight setting of the architecture, as an exact int (the entropy bound
 in bits is :func:`bits` of it). Each docstring names where the bound comes from; each bound
 is checked in tests/test_scaling.py against the min cut of a network built by the library
-and against exact ranks mod p of random instances. ``params_*`` count weights.
+and against exact ranks mod p of random instances. What each architecture costs, in
+parameters, is in :mod:`tnlite.budget`.
 
 =====================  ==================================================  ============
 architecture           bound on the rank of the region                     law (1D/2D)
@@ -37,8 +38,7 @@ from .rbm import rbm_sites
 from .tree import mera_graph
 
 __all__ = ["bits", "region_1d", "region_2d", "mps_1d", "mps_2d", "tree_1d", "mera_1d", "rbm_1d", "rbm_2d",
-           "deep_rac_1d", "deep_rac_lower_1d", "overlapping_convac_1d", "overlapping_convac_2d", "params_mps",
-           "params_tree", "params_mera", "params_rbm", "params_deep_rac", "params_overlapping_convac"]
+           "deep_rac_1d", "deep_rac_lower_1d", "overlapping_convac_1d", "overlapping_convac_2d"]
 
 
 def bits(rank):
@@ -324,62 +324,3 @@ def overlapping_convac_2d(alpha, side, M, r, K, depth, top=None, left=None):
     depth = as_int(depth, "depth", minimum=0)
     rows = region_2d(alpha, side, top, left)
     return _convac_rank(_mask(rows, (side, side)), M, r, K, depth)
-
-
-# ---- parameter counts ----------------------------------------------------------------------
-def params_mps(N, chi, d=2):
-    """Weights of MPS.random(N, d, chi): sum_t b_(t-1) d b_t with bonds min(chi, d^t, d^(N-t))."""
-    N, chi, d = as_int(N, "N", minimum=1), as_int(chi, "chi", minimum=1), as_int(d, "d", minimum=1)
-    b = [1] + _mps_bonds(N, chi, d) + [1]
-    return sum(b[t] * d * b[t + 1] for t in range(N))
-
-
-def params_tree(N, chi, d=2):
-    """Weights of TreeTN.random(N, d, chi): N leaves (d, chi), then (chi, chi, chi) nodes, the root (chi, chi, 1)."""
-    N, L = as_power_of_two(N, "N")
-    chi, d = as_int(chi, "chi", minimum=1), as_int(d, "d", minimum=1)
-    return N * d * chi + sum((N >> l) * chi * chi * (chi if l < L else 1) for l in range(1, L + 1))
-
-
-def params_mera(N, chi, d=2):
-    """Entries of a binary MERA's tensors (tnlite.mera_graph): each tensor the product of its legs' dimensions."""
-    N, _ = as_power_of_two(N, "N")
-    edges, legs = _mera_wiring(N, as_int(chi, "chi", minimum=1), as_int(d, "d", minimum=1))
-    size = {}
-    for u, v, dim in edges:
-        size[u], size[v] = size.get(u, 1) * dim, size.get(v, 1) * dim
-    for node, dim in legs:
-        size[node] = size.get(node, 1) * dim
-    return sum(size.values())
-
-
-def params_rbm(N, n_hidden, window=None, grid=None):
-    """N + n_hidden + n_hidden k weights, k = N (full), window (1D) or window^2 (2D): as RBM.random."""
-    N, n_hidden = as_int(N, "N", minimum=1), as_int(n_hidden, "n_hidden", minimum=0)
-    sites = rbm_sites(N, n_hidden, window, grid)
-    return N + n_hidden + n_hidden * (N if sites is None else sites.shape[1])
-
-
-def params_deep_rac(M, R, depth):
-    """Weights of RAC.random(N, M, R, depth=L), shared over time: L R^2 + R M + (L-1) R^2 + L R + R."""
-    M, R, L = as_int(M, "M", minimum=1), as_int(R, "R", minimum=1), as_int(depth, "depth", minimum=1)
-    return L * R * R + R * M + (L - 1) * R * R + L * R + R
-
-
-def params_overlapping_convac(M, r, K, depth, grid, shared=False):
-    """Weights of tnlite.reuse's overlapping ConvAC on `grid` (N, or (side, side)).
-
-    Unshared (as tnlite.reuse draws it): one (r, r_in) matrix per position and window
-    offset of every layer, one 1x1 conv per last position, w_out. ``shared=True``: a
-    convolution, one set of K^dim matrices per layer whatever the size (the PRL's setting).
-    """
-    M, r, K = as_int(M, "M", minimum=1), as_int(r, "r", minimum=1), as_int(K, "K", minimum=1)
-    depth = as_int(depth, "depth", minimum=0)
-    grid = (as_int(grid, "grid", minimum=1),) if np.ndim(grid) == 0 else tuple(as_int(g, "grid", minimum=1) for g in grid)
-    positions = [math.prod(s - l * (K - 1) for s in grid) for l in range(depth + 1)]
-    if positions[-1] < 1 or min(grid) < depth * (K - 1) + 1:
-        raise ValueError(f"depth={depth} with K={K} leaves no position on a grid of {grid}")
-    ins = [M] + [r] * depth
-    taps = K ** len(grid)
-    n = [1 if shared else positions[l + 1] for l in range(depth)] + [1 if shared else positions[-1]]
-    return sum(n[l] * taps * r * ins[l] for l in range(depth)) + n[-1] * r * ins[depth] + r
