@@ -280,3 +280,16 @@ def test_overlapping_convac_2d_is_a_volume_law_up_to_twice_the_light_cone():
         got = [sc.bits(sc.overlapping_convac_2d(a, 64, 2, 2, 2, depth)) - 1 for a in range(1, 4 * depth)]
         want = [a * a - max(0, a - 2 * depth) ** 2 for a in range(1, 4 * depth)]
         assert got == [min(w, a * a - 1) for w, a in zip(want, range(1, 4 * depth))] or got == want
+
+
+@settings(max_examples=30, deadline=None)
+@given(N=st.integers(2, 40), chi=st.integers(1, 5), d=st.integers(2, 3), seed=st.integers(0, 10**6))
+def test_the_chain_dynamic_programme_is_the_min_cut_of_the_mps_graph(N, chi, d, seed):
+    rows = np.flatnonzero(np.random.default_rng(seed).random(N) < 0.4).tolist() or [0]
+    if len(rows) == N:
+        rows = rows[:-1]
+    g = tl.MPS(tl.MPS.random(min(N, 12), d, chi, rng=0).cores).graph() if N <= 12 else None
+    edges = [(t, t + 1, b) for t, b in enumerate(sc._mps_bonds(N, chi, d))]
+    assert sc._chain_cut(N, chi, d, rows) == tl.min_cut(edges, [(t, d) for t in range(N)], rows).rank_bound
+    if g is not None:  # the bonds are those MPS.random draws
+        assert [e[2] for e in g.edges] == [e[2] for e in edges]

@@ -4,7 +4,8 @@
 ``n_params`` of built instances). :data:`ARCHITECTURES` lists the architectures of
 :mod:`tnlite.scaling` with one size knob each (the rest fixed: spins, M = d = 2), so that
 they can be compared at equal parameters: :func:`afford` gives the largest knob a budget
-pays for, on a chain of N sites (dim 1) or a side x side lattice (dim 2).
+pays for, on a chain of N sites (dim 1) or a side x side lattice (dim 2). A local RBM has
+a fixed window (:data:`LOCAL_WINDOW`) and its knob is the number of hidden units per site.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .rac import RAC
 from .rbm import RBM, rbm_sites
 from .tree import TreeTN
 
-__all__ = ["Architecture", "ARCHITECTURES", "afford", "params_mps", "params_tree", "params_mera", "params_rbm",
+__all__ = ["Architecture", "ARCHITECTURES", "LOCAL_WINDOW", "afford", "params_mps", "params_tree", "params_mera", "params_rbm",
            "params_deep_rac", "params_overlapping_convac"]
 
 
@@ -121,13 +122,14 @@ def _grid(system, dim):
     return None if dim == 1 else system
 
 
-def _positions(w, system, dim):
-    return (system - w + 1) ** dim  # one hidden unit per window position
+#: A local RBM's window: 3 sites in 1D, 3 x 3 in 2D; its knob is the number of hidden units per site.
+LOCAL_WINDOW = 3
 
 
-def _rbm_local_bound(size, w, system, dim):
-    H = _positions(w, system, dim)
-    return _sc.rbm_1d(size, H, w, N=system) if dim == 1 else _sc.rbm_2d(size, system, H, w)
+def _rbm_local_bound(size, density, system, dim):
+    H = density * _n(system, dim)  # the windows take the units in turn
+    return (_sc.rbm_1d(size, H, LOCAL_WINDOW, N=system) if dim == 1
+            else _sc.rbm_2d(size, system, H, LOCAL_WINDOW))
 
 
 def _rbm_full_bound(size, H, system, dim):
@@ -143,12 +145,12 @@ ARCHITECTURES = {a.name: a for a in [
                  lambda k, s, dim: s >= 2 and s & (s - 1) == 0),
     Architecture("MERA", "chi", (1,), lambda k, s, dim: params_mera(s, k), lambda size, k, s, dim: _sc.mera_1d(size, k, N=s),
                  None, lambda k, s, dim: s >= 2 and s & (s - 1) == 0),
-    Architecture("RBM, local", "window", (1, 2), lambda w, s, dim: params_rbm(_n(s, dim), _positions(w, s, dim), w,
-                                                                                _grid(s, dim)),
+    Architecture("RBM, local", "units per site", (1, 2),
+                 lambda a, s, dim: params_rbm(_n(s, dim), a * _n(s, dim), LOCAL_WINDOW, _grid(s, dim)),
                  _rbm_local_bound,
-                 lambda w, s, dim, rng, p: RBM.random(_n(s, dim), _positions(w, s, dim), rng, window=w,
+                 lambda a, s, dim, rng, p: RBM.random(_n(s, dim), a * _n(s, dim), rng, window=LOCAL_WINDOW,
                                                       grid=_grid(s, dim), p=p),
-                 lambda w, s, dim: w <= s),
+                 lambda a, s, dim: s >= LOCAL_WINDOW),
     Architecture("RBM, full", "n_hidden", (1, 2), lambda H, s, dim: params_rbm(_n(s, dim), H), _rbm_full_bound,
                  lambda H, s, dim, rng, p: RBM.random(_n(s, dim), H, rng, p=p)),
     Architecture("deep RAC (depth 2)", "R", (1,), lambda R, s, dim: params_deep_rac(2, R, 2),

@@ -88,8 +88,19 @@ def _mps_bonds(N, chi, d):
 
 
 def _chain_cut(N, chi, d, rows):
-    edges = [(t, t + 1, b) for t, b in enumerate(_mps_bonds(N, chi, d))]
-    return _cut(edges, [(t, d) for t in range(N)], rows)
+    """Min cut of an MPS chain (legs d, bonds as MPS.random draws them) for any rows, by dynamic programming.
+
+    Each core sits on side P or Q; a leg on the other side from its core is cut (d), and so
+    is a bond between cores on different sides. best[s]: the cheapest product so far with
+    the current core on side s (exact ints, compared directly).
+    """
+    in_P, bonds = set(rows), _mps_bonds(N, chi, d)
+    best = [1 if 0 in in_P else d, d if 0 in in_P else 1]  # [core 0 on P, core 0 on Q]
+    for t in range(1, N):
+        leg = (1 if t in in_P else d, d if t in in_P else 1)
+        b = bonds[t - 1]
+        best = [leg[0] * min(best[0], best[1] * b), leg[1] * min(best[1], best[0] * b)]
+    return min(best)
 
 
 def mps_1d(ell, chi, d=2, N=None):
