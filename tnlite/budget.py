@@ -22,7 +22,7 @@ from .rac import RAC
 from .rbm import RBM, rbm_sites
 from .tree import TreeTN
 
-__all__ = ["Architecture", "ARCHITECTURES", "LOCAL_WINDOW", "afford", "params_mps", "params_tree", "params_mera", "params_rbm",
+__all__ = ["Architecture", "ARCHITECTURES", "CONVAC_K", "CONVAC_R", "LOCAL_WINDOW", "afford", "params_mps", "params_tree", "params_mera", "params_rbm",
            "params_deep_rac", "params_overlapping_convac"]
 
 
@@ -122,6 +122,8 @@ def _grid(system, dim):
     return None if dim == 1 else system
 
 
+#: The overlapping ConvAC's kernel and channels (weights shared over positions, as in a convolution).
+CONVAC_K, CONVAC_R = 2, 2
 #: A local RBM's window: 3 sites in 1D, 3 x 3 in 2D; its knob is the number of hidden units per site.
 LOCAL_WINDOW = 3
 
@@ -156,6 +158,11 @@ ARCHITECTURES = {a.name: a for a in [
     Architecture("deep RAC (depth 2)", "R", (1,), lambda R, s, dim: params_deep_rac(2, R, 2),
                  lambda size, R, s, dim: _sc.deep_rac_1d(size, 2, R, 2, N=s),
                  lambda R, s, dim, rng, p: RAC.random(s, 2, R, rng, depth=2, p=p)),
+    Architecture("overlapping ConvAC", "depth", (1, 2),
+                 lambda L, s, dim: params_overlapping_convac(2, CONVAC_R, CONVAC_K, L, (s,) * dim, shared=True),
+                 lambda size, L, s, dim: (_sc.overlapping_convac_1d(size, 2, CONVAC_R, CONVAC_K, L, N=s) if dim == 1
+                                          else _sc.overlapping_convac_2d(size, s, 2, CONVAC_R, CONVAC_K, L)),
+                 None, lambda L, s, dim: s >= L * (CONVAC_K - 1) + 1),
 ]}
 
 
