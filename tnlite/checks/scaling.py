@@ -39,7 +39,8 @@ def _hand_expected(name):
     if kind == "MERA":
         g = mera_graph(HAND_MERA["N"], HAND_MERA["chi"], 2)
         return min_cut(g.edges, g.legs, rows).rank_bound
-    return min_cut(*_rbm_graph(HAND_RBM, 6)[:2], rows, _rbm_graph(HAND_RBM, 6)[2]).rank_bound
+    edges, legs, deltas = _rbm_graph(HAND_RBM, 6)
+    return min_cut(edges, legs, rows, deltas).rank_bound
 
 
 def _crossing(sites, rows):
