@@ -32,6 +32,7 @@ from .tensors import (
 )
 from . import tensors
 # --- modules added as they land (one line each, keep alphabetical) ---
+from . import budget
 from .convac import ConvAC, interleaved_rank
 from .convac2d import ConvAC2D
 from .cp import CP, ShallowConvAC
@@ -41,6 +42,8 @@ from .mps import MPS
 from .network import Graph, Network
 from . import partitions
 from .rac import RAC
+from .rbm import RBM
+from . import scaling
 from . import spins
 from .tree import TreeTN, mera_graph
 # --- end of modules ---
