@@ -65,7 +65,8 @@ class CopyNetwork(NamedTuple):
         Returns
         -------
         list
-            Pass as ``np.einsum(*operands)``; numpy allows at most 52 distinct labels.
+            Pass as ``np.einsum(*operands, optimize="greedy")`` (without a contraction
+            order numpy loops over all labels at once); numpy allows at most 52 labels.
         """
         ints, out, ops = {}, [], []
         inputs = set(self.inputs)
