@@ -42,7 +42,7 @@ import numpy as np
 from ._copynet import CopyNetwork
 from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
 from ._validate import (as_array, as_configs, as_features, as_int, as_overlap_geometry, as_overlap_weights, as_prime,
-                        as_residues, as_rng, guard_dense)
+                        as_residues, as_rng, as_rows, guard_dense)
 from .features import one_hot
 from .network import Network
 
@@ -252,6 +252,28 @@ class OverlappingConvAC(Network):
         offsets = np.indices((width,) * len(self.grid)).reshape(len(self.grid), -1).T  # (w**dim, dim)
         coords = starts[:, None, :] + offsets[None, :, :]  # (n_l, w**dim, dim)
         return np.ravel_multi_index(tuple(np.moveaxis(coords, -1, 0)), self.grid)
+
+    def light_cone(self, rows):
+        """Which side of the partition each position of each layer reads.
+
+        Parameters
+        ----------
+        rows : sequence of int
+            Inputs on side P.
+
+        Returns
+        -------
+        list of depth+1 int arrays, shape (n_l,)
+            0: the position reads only inputs in P; 1: only inputs in Q; 2: both, the light
+            cone of the partition (only there can the network tie the two sides together).
+        """
+        in_P = np.zeros(self.N, dtype=bool)
+        in_P[list(as_rows(rows, self.N))] = True
+        cone = []
+        for l in range(self.depth + 1):
+            P = in_P[self.receptive_fields(l)]  # (n_l, field)
+            cone.append(np.where(P.all(axis=1), 0, np.where(P.any(axis=1), 2, 1)))
+        return cone
 
     def to_dense(self):
         """A[d_1..d_N]: the score on the one-hot inputs (e_{d_1}, ..., e_{d_N}).
