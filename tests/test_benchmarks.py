@@ -143,8 +143,21 @@ def test_machine_facts_have_the_fields_the_report_prints():
     cpu = harness.cpu_info()
     assert {"model", "nproc", "avx2", "avx512f"} <= set(cpu)
     assert cpu["nproc"] >= 1
-    assert all(isinstance(line, str) for line in harness.blas_info())
     assert set(harness.thread_env()) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}
+
+
+def test_blas_info_names_each_thread_pool_and_numpys_own_blas(monkeypatch):
+    import types
+
+    pool = {"internal_api": "openblas", "version": "0.3.27", "threading_layer": "pthreads",
+            "architecture": "SkylakeX", "num_threads": 2, "filepath": "/lib/x/libscipy_openblas64_.so"}
+    monkeypatch.setitem(sys.modules, "threadpoolctl", types.SimpleNamespace(threadpool_info=lambda: [pool]))
+    lines = harness.blas_info()
+    assert lines[0] == "openblas 0.3.27 (pthreads threads, SkylakeX), num_threads=2, file libscipy_openblas64_.so"
+    blas = np.__config__.CONFIG["Build Dependencies"]["blas"]  # numpy's record of the BLAS it was built with
+    assert lines[1].startswith(f"numpy.show_config: BLAS {blas['name']} {blas['version']}, LAPACK ")
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # not installed: say so instead of guessing
+    assert harness.blas_info()[0] == "(threadpoolctl not installed: thread counts unknown)"
 
 
 def test_run_case_evaluates_a_floor_estimate_after_the_check():
