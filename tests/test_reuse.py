@@ -164,7 +164,10 @@ def test_min_cut_bounds_the_exact_rank_on_random_partitions(data, seed):
 @given(N=st.integers(3, 10), M=st.integers(2, 3), extra=st.integers(0, 2), K=st.integers(1, 4),
        depth=st.integers(0, 5), seed=st.integers(0, 2**16))
 def test_contiguous_cuts_follow_the_light_cone(N, M, extra, K, depth, seed):
-    """rank[left t | right] = min(r M^(depth (K-1)), M^t, M^(N-t)) when r >= M (exact, and = the min cut)."""
+    """rank[left t | right] = min(r M^(depth (K-1)), M^t, M^(N-t)) when r >= M and the light cone fits on
+    both sides, depth (K-1) <= min(t, N-t); on every contiguous cut the rank is the min cut (measured:
+    692 cuts of random networks with K <= 4, none looser). Outside, the closed form may overestimate:
+    N=4, M=r=2, K=4, depth 1 has one last position, whose product delta the cut splits at cost r = 2."""
     if K > 1:
         depth = min(depth, (N - 1) // (K - 1))
     if M**N > 2**14:
@@ -173,9 +176,17 @@ def test_contiguous_cuts_follow_the_light_cone(N, M, extra, K, depth, seed):
     r = M + extra
     net = OverlappingConvAC.random(N, M, r, K, depth, rng=seed, p=P)
     A = net.to_dense()
+    cone = depth * (K - 1)
     for t in range(1, N):
-        expected = min(r * M ** (depth * (K - 1)), M**t, M ** (N - t))
-        assert tl.rank_mod_p(A, range(t)) == expected == net.min_cut(range(t)).rank_bound
+        rank = tl.rank_mod_p(A, range(t))
+        assert rank == net.min_cut(range(t)).rank_bound
+        if cone <= min(t, N - t):
+            assert rank == min(r * M**cone, M**t, M ** (N - t))
+
+
+def test_the_light_cone_form_needs_the_cone_to_fit():
+    net = OverlappingConvAC.random(4, 2, 2, 4, 1, rng=0, p=P)  # cone 3 > N/2 = 2
+    assert tl.rank_mod_p(net.to_dense(), [0, 1]) == net.min_cut([0, 1]).rank_bound == 2 < min(2 * 2**3, 2**2)
 
 
 def test_paper_numbers_overlapping_1d_left_half_rank_doubles_with_each_layer():

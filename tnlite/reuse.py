@@ -41,7 +41,7 @@ import numpy as np
 
 from ._copynet import CopyNetwork
 from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
-from ._validate import (as_array, as_configs, as_features, as_int, as_overlap_geometry, as_overlap_weights, as_prime,
+from ._validate import (as_array, as_configs, as_int, as_overlap_geometry, as_overlap_weights, as_prime,
                         as_residues, as_rng, as_rows, guard_dense)
 from .features import one_hot
 from .network import Network
@@ -223,13 +223,9 @@ class OverlappingConvAC(Network):
         -------
         ndarray, shape (B,)
         """
-        X = as_features(X, self.N, self.M)
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact OverlappingConvAC)")
-        elif np.iscomplexobj(X):
-            raise TypeError(f"X must be real for a float OverlappingConvAC, got dtype {X.dtype}")
+        X = self._as_features(X)
         Ws, Ct = self._transposed()
-        out = np.empty(X.shape[0], dtype=np.int64 if self.p is not None else np.float64)
+        out = np.empty(X.shape[0], dtype=np.result_type(X.dtype, self.conv.dtype, self.w_out.dtype))
         for s in range(0, X.shape[0], CHUNK):
             x = X[s:s + CHUNK]
             V = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(self.grid + (x.shape[0], self.M))  # grid + (b, M)

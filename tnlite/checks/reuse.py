@@ -23,7 +23,8 @@ def _halves_rank(N, M, r, K, depth, seed):
 
 @_checker("light_cone_rank")
 def check_light_cone_rank(fn):
-    """Check `light_cone_rank(N, M, r, K, depth)` -> the left | right rank (N even, r >= M), against exact ranks."""
+    """Check `light_cone_rank(N, M, r, K, depth)` -> the left | right rank against exact ranks
+    (N even, r >= M, depth (K-1) <= N/2: the cases where the light cone gives the rank)."""
     cases = [(12, 2, 2, 2, 3), (12, 2, 2, 3, 2), (10, 2, 3, 2, 2), (8, 3, 3, 2, 1), (12, 2, 2, 2, 6), (8, 2, 4, 1, 3),
              (6, 3, 3, 2, 0)]
     for n, (N, M, r, K, L) in enumerate(cases, 1):
@@ -48,7 +49,7 @@ def check_light_cone_rank(fn):
                 raise _Wrong(f"{case}: you predicted {got}, the exact rank is {expected}: {message}", hint)
         if got != expected:
             raise _Wrong(f"{case}: you predicted {got}, the exact rank (mod p, random weights) is {expected}",
-                         "rank = min(r M^(depth (K-1)), M^(N/2)) when r >= M")
+                         "count the inputs on one side inside the light cone, M states each, and the r channels")
     return f"{len(cases)} predictions agree with exact ranks of random networks."
 
 
