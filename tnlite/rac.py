@@ -23,6 +23,11 @@ delta-structured (docs/science.md, "RACs are matrix product states"). Leg order 
 
     G_t[a, d, b] = W_H[b, a] W_I[b, d]   (first core absorbs W_H h_0, last absorbs W_O)
 
+From depth 2 on, layer 1's state is read twice (by its next step and by layer 2), and no
+tensor network copies a vector: ``duplicated_network()`` recomputes layer 1 for every step of
+layer 2 from copies of the inputs, equal to the RAC on one-hot inputs, and ``graph()`` /
+``min_cut`` use it (docs/science.md, "Information re-use and no-cloning").
+
 Exact arithmetic: ``RAC.random(..., p=PRIME)`` draws integer weights uniformly mod the
 prime p and evaluates everything mod p, so that ``tensors.rank_mod_p`` gives the
 generic rank of the coefficient tensor exactly (docs/science.md, "Numerical rank and exact

@@ -27,8 +27,8 @@ its wiring, so ``min_cut`` bounds the Schmidt rank of ``to_dense()`` (docs/scien
           / \\  / \\  / \\
         [W][W][W][W][W][W]       layer-1 weights, one per (position, offset)
          |   \\/   \\/   |
-         o    o    o    o         copy deltas of dimension M: x_1 and x_2 are read twice
-         x_0  x_1  x_2  x_3
+         |    o    o    |         copy deltas of dimension M: x_1 and x_2 are read twice
+         x_0  x_1  x_2  x_3       (x_0 and x_3 once: their legs are open legs of a [W])
 
 Leg orders: ``layers[l]`` (position, offset k, out, in), positions row-major over the
 layer's grid, offsets k = k_row * K + k_col in 2D; ``conv`` (position, out, in).
@@ -112,14 +112,11 @@ class OverlappingConvAC(Network):
     """
 
     def __init__(self, layers, conv, w_out, grid, K, p=None):
-        grid = (as_int(grid, "grid", minimum=1),) if np.ndim(grid) == 0 else tuple(
-            as_int(s, "grid", minimum=1) for s in grid)
-        if len(grid) not in (1, 2) or len(grid) == 2 and grid[0] != grid[1]:
-            raise ValueError(f"grid must be N or (side, side), got {grid}")
         if isinstance(layers, np.ndarray) or not hasattr(layers, "__len__"):
             raise TypeError(f"layers must be a list of weight arrays, one per layer, got {type(layers).__name__}")
         self.K = as_int(K, "K", minimum=1)
         self.shapes = as_overlap_geometry(grid, self.K, len(layers))
+        grid = self.shapes[0]
         layers = [as_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
         conv, w_out = as_array(conv, "conv"), as_array(w_out, "w_out", ndim=1)
         self.M, self.r = as_overlap_weights(layers, conv, w_out, self.shapes, self.K)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import as_array, as_residues
+from . import as_array, as_int, as_residues
 
 
 def _as_layers(x, name, single_ndim):
@@ -159,10 +159,14 @@ def as_conv_layers(layers, w_out, N, pool):
 def as_overlap_geometry(grid, K, depth):
     """The grid shapes of an overlapping ConvAC's layers 0..depth (stride 1, valid windows of K).
 
-    `grid` is (N,) or (side, side); layer l has side - l*(K-1) positions along each axis,
+    `grid` is N, (N,) or (side, side); layer l has side - l*(K-1) positions along each axis,
     which must leave at least one.
     """
-    shapes = [tuple(grid)]
+    grid = (as_int(grid, "grid", minimum=1),) if np.ndim(grid) == 0 else tuple(
+        as_int(s, "grid", minimum=1) for s in grid)
+    if len(grid) not in (1, 2) or len(grid) == 2 and grid[0] != grid[1]:
+        raise ValueError(f"grid must be N or (side, side), got {grid}")
+    shapes = [grid]
     for l in range(1, depth + 1):
         shapes.append(tuple(s - l * (K - 1) for s in grid))
     last = shapes[-1]
