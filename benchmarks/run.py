@@ -116,6 +116,15 @@ ADVICE = {
         "1/30 of the memory, but the solve is only ~5% faster with it (1.41 against 1.49 s): "
         "the Lanczos work dominates."
     ),
+    "exact rank mod p": (
+        "`tensors.rank_mod_p` eliminates over column panels on float64 BLAS (exact: residues "
+        "|x| <= p/2 + 2, reduced mod p before a sum could pass 2^53) and finds each panel's pivots "
+        "by a Gauss-Jordan step per pivot in int64. At 256 x 256 those 256 Python steps (~8 us "
+        "each, numpy call overhead) are most of the time, so python-flint's compiled elimination "
+        "is faster there; from ~350 on the matrix products dominate and tnlite is faster. Only a "
+        "compiled pivot loop would close the small-size gap (benchmarks/README.md has the variants "
+        "tried)."
+    ),
 }
 
 
@@ -131,6 +140,8 @@ NOT_MEASURED = [
     "configuration per call (timed on 100 and scaled, as the table says); no batched form of either "
     "was used; torch, written with tnlite's layout, is the batched peer.",
     "Deep ConvAC / RAC in quimb or TeNPy: no such networks there; torch is the peer.",
+    "galois above 256 x 256 for the exact rank: its row reduction took 16.6 s at 1,024 x 1,024 (one "
+    "run, against 0.11 s at 256; ~n^3, so ~18 min at 4,096); python-flint is the peer there.",
     "torch float32 for the overlapping ConvAC: its scores at N = 256 are ~1e-80 (a global product "
     "over 252 positions of unit-size factors), below float32's range.",
     "Min cut in quimb/TeNPy: none; networkx's `minimum_cut` (preflow-push) is the peer.",
@@ -159,6 +170,10 @@ def cases(quick):
         yield lambda N=N: ops.case_ising_build(N, quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_ground(N, quick)
+    import ops_exact
+
+    for m, n, k in ops_exact.cases(quick):
+        yield lambda m=m, n=n, k=k: ops_exact.case_rank_mod_p(m, n, k)
 
 
 def main(argv=None):
@@ -205,7 +220,8 @@ def main(argv=None):
     peak32, _ = harness.matmul_peak(n_peak, np.float32)
     bw = harness.copy_bandwidth()
     log(f"   float64 {peak64 / 1e9:.1f} GFLOP/s, float32 {peak32 / 1e9:.1f} GFLOP/s, copy {bw / 1e9:.1f} GB/s")
-    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba"])
+    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba", "flint",
+                             "galois"])
     log("   " + ", ".join(f"{k} {v}" for k, v in vers.items()))
 
     # operations

@@ -214,3 +214,15 @@ def test_panel_status_measures_the_median_against_100_ms():
     assert run.panel_status("ok", 0.109, 0.119) == "**over budget** (median)"
     assert run.panel_status("ok", 0.060, 0.130) == "ok (median; one update over)"
     assert run.panel_status("update failed: ValueError: x", 0.01, 0.01) == "update failed: ValueError: x"
+
+
+def test_exact_rank_benchmark_builds_exact_products_and_counts_lu_flops():
+    import ops_exact
+
+    p, (m, n, k) = ops_exact.P, (7, 9, 3)
+    rng = np.random.default_rng(5)
+    X, Y = rng.integers(0, p, (m, k)), rng.integers(0, p, (k, n))  # the draws planted makes
+    want = (X.astype(object) @ Y.astype(object)) % p
+    got = ops_exact.planted(m, n, k, np.random.default_rng(5))
+    assert (got.astype(object) == want).all()
+    assert ops_exact.elimination_flops(30, 30, 30) == pytest.approx(2 / 3 * 30**3)

@@ -123,7 +123,8 @@ def test_a_mixed_submission_scores_exactly_its_correct_tasks(graded):
     rows, _ = graded
     mine = {r["task"]: r for r in _rows(rows, "mixed") if r["exercise_set"] == "01_tensors_and_diagrams"}
     assert {t: (r["verdict"], r["score"]) for t, r in mine.items()} == {
-        "matricize": ("correct", "1"), "contract_chain": ("wrong", "0"), "schmidt_rank": ("not done", "0")}
+        "matricize": ("correct", "1"), "contract_chain": ("wrong", "0"), "schmidt_rank": ("not done", "0"),
+        "chain_rank_predictions": ("not done", "0")}
     assert "order (k, j, i)" in mine["contract_chain"]["message"]  # the checker's own diagnosis
     others = [r for r in _rows(rows, "mixed") if r["exercise_set"] != "01_tensors_and_diagrams"]
     assert {r["verdict"] for r in others} == {"not submitted"}
@@ -139,7 +140,8 @@ def test_a_crashing_notebook_gets_its_error_on_every_task(graded):
 def test_a_looping_task_is_interrupted_and_the_later_tasks_are_still_graded(graded):
     rows, _ = graded
     mine = {r["task"]: r["verdict"] for r in _rows(rows, "loops") if r["exercise_set"] == "01_tensors_and_diagrams"}
-    assert mine == {"matricize": "timeout", "contract_chain": "not done", "schmidt_rank": "not done"}
+    assert mine == {"matricize": "timeout", "contract_chain": "not done", "schmidt_rank": "not done",
+                    "chain_rank_predictions": "not done"}
 
 
 def test_a_notebook_that_ignores_interrupts_is_killed_and_keeps_its_earlier_verdicts(graded):
