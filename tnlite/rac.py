@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._copynet import CopyNetwork
 from ._linalg import CHUNK, haar_isometry, matmul, mod, unit_vector
 from ._validate import as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng, guard_dense
-from ._copynet import CopyNetwork
 from .features import one_hot
 from .network import Graph, Network
 
