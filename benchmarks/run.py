@@ -93,6 +93,13 @@ ADVICE = {
         "(0.16-0.19 s against 0.15-0.19 s), and projecting all inputs at once was 2x slower (the "
         "(B, N, R) temporary leaves the cache). Only float32 or a compiled kernel would help."
     ),
+    "overlapping ConvAC forward": (
+        "`OverlappingConvAC.score` runs the same position-major layout as the deep ConvAC: per layer, K "
+        "stacked matmuls on contiguous slices of positions (views, no gather) multiplied in place, batch "
+        "chunks of 512. What is left is numpy's per-position small GEMMs (4 x 16 and 16 x 16 weights, 254 "
+        "positions). A compiled kernel would help; float32 would first need a rescaled product (the N = 256 "
+        "scores, ~1e-80, are below its range)."
+    ),
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
         "Python loops that build the node index and capacity lists. For trees, a level-by-level "
