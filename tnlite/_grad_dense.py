@@ -22,10 +22,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import _grad_overlap
 from .convac import ConvAC
 from .mps import MPS
 from .rac import RAC
 from .rbm import RBM
+from .reuse import OverlappingConvAC
 
 __all__ = ["supports", "forward", "backward"]
 
@@ -36,7 +38,7 @@ def supports(net):
         return False
     if isinstance(net, ConvAC):
         return net.C is None
-    return isinstance(net, (MPS, RAC, RBM))
+    return isinstance(net, (MPS, RAC, RBM, OverlappingConvAC))
 
 
 def forward(net):
@@ -47,6 +49,8 @@ def forward(net):
         return _rac_forward(net)
     if isinstance(net, RBM):
         return _rbm_forward(net)
+    if isinstance(net, OverlappingConvAC):
+        return _grad_overlap.forward(net)
     return _tree_forward(net)
 
 
@@ -58,6 +62,8 @@ def backward(net, tape, G):
         return _rac_backward(net, tape, G)
     if isinstance(net, RBM):
         return net._grad_log(tape[0], G * tape[1])  # d psi = psi d log psi
+    if isinstance(net, OverlappingConvAC):
+        return _grad_overlap.backward(net, tape, G)
     return _tree_backward(net, tape, G)
 
 
