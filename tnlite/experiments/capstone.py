@@ -54,7 +54,7 @@ SIZES = {
     "MPS": {d: {125: 2, 250: 3, 425: 4} for d in (1, 2)},                    # chi; 2D: sites row by row
     "RAC": {d: {125: 9, 250: 14, 425: 19} for d in (1, 2)},                  # R (depth 1, weights shared in time)
     "deep ConvAC": {1: {125: (2, 2, 2, 2), 250: (2, 4, 4, 6), 425: (2, 4, 8, 10)},  # widths; 2D: ConvAC2D
-                    2: {125: (2, 7), 250: (2, 21), 425: (2, 40)}},
+                    2: {125: (3, 3), 250: (4, 7), 425: (6, 9)}},
     "shallow ConvAC": {d: {125: 4, 250: 8, 425: 13} for d in (1, 2)},       # r: a CP decomposition of rank r
     "overlapping ConvAC": {1: {425: (3, 2)}, 2: {250: (2, 2), 425: (2, 3)}},  # (depth, r), K = 2
     "RBM": {d: {125: 6, 250: 14, 425: 24} for d in (1, 2)},                  # hidden units, fully connected
@@ -124,7 +124,7 @@ def fit_one(state, budget, arch, seed, steps, lr=0.03, progress=False):
     return dict(state=state, budget=budget, arch=arch, knob=str(knob), params=model.n_params, seed=seed,
                 steps=len(res.history["step"]), stopped=res.stopped, energy=res.energy, E0=E0,
                 rel_error=(res.energy - E0) / abs(E0), fidelity=res.fidelity, bound=bound, cut=cut,
-                cpu_s=time.process_time() - t, history_fidelity=res.history["fidelity"][::10])
+                cpu_s=time.process_time() - t, history_fidelity=res.history["fidelity"][::50])
 
 
 def sweep(states=tuple(STATES), budgets=BUDGETS, seeds=(0, 1, 2), steps=1500, lr=0.03, archs=None, progress=True):
