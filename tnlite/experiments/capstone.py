@@ -1,6 +1,6 @@
 """The capstone's sweep: every architecture, at equal parameter budgets, fitted to three ground states.
 
-    python -m tnlite.experiments.capstone                # the full sweep (about an hour of CPU)
+    python -m tnlite.experiments.capstone --jobs 2       # the full sweep (about 40 CPU minutes)
     python -m tnlite.experiments.capstone --quick        # a smoke run: one budget, one seed, few steps
 
 States (N = 16 spins, :mod:`tnlite.spins`): the transverse-field Ising chain, gapped (h = 3)
@@ -112,7 +112,7 @@ def ceiling(model, state):
     return bounds[name], name
 
 
-def fit_one(state, budget, arch, seed, steps, lr=0.03, progress=False):
+def fit_one(state, budget, arch, seed, steps=1000, lr=0.03, progress=False):
     """Fit one architecture to one state from one seed; a dict of what the table reports."""
     dim = STATES[state][0]
     knob = lineup(state, budget)[arch]
@@ -127,22 +127,45 @@ def fit_one(state, budget, arch, seed, steps, lr=0.03, progress=False):
                 cpu_s=time.process_time() - t, history_fidelity=res.history["fidelity"][::50])
 
 
-def sweep(states=tuple(STATES), budgets=BUDGETS, seeds=(0, 1, 2), steps=1500, lr=0.03, archs=None, progress=True):
-    """Every (state, budget, architecture, seed): a list of :func:`fit_one` rows. Ctrl-C stops after the current fit."""
-    runs = [(s, b, a, seed) for s in states for b in budgets for a in lineup(s, b)
+def _fit_run(run):
+    return fit_one(*run)
+
+
+def sweep(states=tuple(STATES), budgets=BUDGETS, seeds=(0, 1, 2), steps=1000, lr=0.03, archs=None, jobs=1,
+          progress=True):
+    """Every (state, budget, architecture, seed): a list of :func:`fit_one` rows, in that order.
+
+    `jobs` > 1 runs the fits in that many worker processes. Ctrl-C stops the sweep and
+    returns the fits finished so far.
+    """
+    runs = [(s, b, a, seed, steps, lr) for s in states for b in budgets for a in lineup(s, b)
             if archs is None or a in archs for seed in seeds]
     rows, t0 = [], time.time()
-    for k, (s, b, a, seed) in enumerate(runs):
+
+    def report(k, run):
         if progress:
             eta = (time.time() - t0) / k * (len(runs) - k) if k else float("nan")
-            print(f"\r[{k + 1}/{len(runs)}] {s}, {b} parameters, {a}, seed {seed} (about {eta / 60:.0f} min left) ",
-                  end="", file=sys.stderr, flush=True)
-        row = fit_one(s, b, a, seed, steps, lr)
-        rows.append(row)
-        if row["stopped"].startswith("interrupted"):
-            break
+            print(f"\r[{k}/{len(runs)}] {run[0]}, {run[1]} parameters, {run[2]}, seed {run[3]} "
+                  f"(about {eta / 60:.0f} min left)   ", end="", file=sys.stderr, flush=True)
+
+    try:
+        if jobs == 1:
+            for k, run in enumerate(runs):
+                report(k, run)
+                rows.append(fit_one(*run))
+                if rows[-1]["stopped"].startswith("interrupted"):
+                    break
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs) as pool:
+                for k, row in enumerate(pool.map(_fit_run, runs)):
+                    rows.append(row)
+                    report(k + 1, runs[k])
+    except KeyboardInterrupt:
+        pass
     if progress:
-        print(f"\r{len(rows)} fits in {(time.time() - t0) / 60:.1f} min" + " " * 40, file=sys.stderr)
+        print(f"\r{len(rows)} of {len(runs)} fits in {(time.time() - t0) / 60:.1f} min" + " " * 40, file=sys.stderr)
     return rows
 
 
@@ -168,15 +191,15 @@ def table(rows):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=1500, help="Adam steps per fit (default 1500)")
+    p.add_argument("--steps", type=int, default=1000, help="Adam steps per fit (default 1000)")
     p.add_argument("--lr", type=float, default=0.03, help="Adam's step size (default 0.03)")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--quick", action="store_true", help="125 parameters, seed 0, 30 steps: a smoke run")
     p.add_argument("--output", default=os.path.join("docs", "results_capstone.md"))
     args = p.parse_args(argv)
     steps, seeds, budgets = (30, [0], (125,)) if args.quick else (args.steps, args.seeds, BUDGETS)
-    t0 = time.process_time()
-    rows = sweep(budgets=budgets, seeds=seeds, steps=steps, lr=args.lr)
+    rows = sweep(budgets=budgets, seeds=seeds, steps=steps, lr=args.lr, jobs=args.jobs)
     cmd = " ".join(["python -m tnlite.experiments.capstone"] + list(sys.argv[1:] if argv is None else argv))
     done = len(rows) == sum(len(lineup(s, b)) for s in STATES for b in budgets) * len(seeds)
     text = "\n".join([
@@ -184,7 +207,7 @@ def main(argv=None):
         "",
         f"Regenerate with `{cmd.strip()}` (written by tnlite/experiments/capstone.py; "
         f"{'complete' if done else 'INTERRUPTED, partial'}; {datetime.date.today()}, "
-        f"{(time.process_time() - t0) / 60:.0f} CPU minutes).",
+        f"{sum(r['cpu_s'] for r in rows) / 60:.0f} CPU minutes of fitting).",
         "",
         f"N = 16 spins; exact energy minimisation with Adam (lr = {args.lr}, {steps} steps, full sums over all 2^16 "
         f"configurations), seeds {', '.join(map(str, seeds))}, each from a positive start "
