@@ -30,6 +30,7 @@ from .convac import (HAND_CONVAC, HAND_CONVAC_CUT, check_convac_coefficient_tens
 from .rac import HAND_RAC_CUT, check_rac_min_cut_predictions, check_rac_mps_cores, check_rac_rank_bounds, check_rac_score
 from .reuse import check_duplicated_operands, check_light_cone_rank, check_partition_without_gain
 from .scaling import check_choose, check_deep_rac_bound, check_hand_bounds, check_rbm_params, check_rbm_rank_bound
+from .capstone import SCENARIOS, check_choose_architecture, check_energy_gradient, check_fidelity_bound
 
 __all__ = [
     # 01 tensors and diagrams

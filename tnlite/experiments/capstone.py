@@ -36,9 +36,10 @@ from ..mps import MPS
 from ..rac import RAC
 from ..rbm import RBM
 from ..reuse import OverlappingConvAC
+from ..tensors import schmidt_values
 
-__all__ = ["STATES", "BUDGETS", "SIZES", "CUTS", "hamiltonian", "ground", "lineup", "build", "ceiling", "fit_one",
-           "sweep", "table", "main"]
+__all__ = ["STATES", "BUDGETS", "SIZES", "CUTS", "hamiltonian", "ground", "lineup", "build", "probabilities", "rank",
+           "ceilings", "fit_one", "sweep", "table", "main"]
 
 #: name -> (dimension, transverse field h); J = 1, N = 16 spins, open boundaries.
 STATES = {"gapped chain": (1, 3.0), "critical chain": (1, 1.0), "2D lattice": (2, 3.04)}
@@ -103,13 +104,33 @@ def lineup(state, budget):
     return {a: s[dim][budget] for a, s in SIZES.items() if budget in s[dim]}
 
 
-def ceiling(model, state):
-    """(bound, cut): the smallest fidelity bound of `model` over the state's cuts, and that cut's name."""
-    psi0 = ground(state)[1]
-    cuts = CUTS[STATES[state][0]]
-    bounds = {name: vmc.fidelity_bound(psi0, model, rows) for name, rows in cuts.items()}
-    name = min(bounds, key=bounds.get)
-    return bounds[name], name
+@lru_cache(maxsize=None)
+def probabilities(state, cut):
+    """The ground state's Schmidt probabilities across a cut of :data:`CUTS`, descending (cached)."""
+    s = schmidt_values(ground(state)[1], CUTS[STATES[state][0]][cut])
+    return s**2 / np.sum(s**2)
+
+
+@lru_cache(maxsize=None)
+def rank(arch, dim, budget, cut):
+    """The min-cut rank bound of `arch` at a budget across a cut (weights do not matter; cached)."""
+    knob = SIZES[arch][dim][budget]
+    return build(arch, knob, dim, 0).min_cut(CUTS[dim][cut]).rank_bound
+
+
+def ceilings(state, budget):
+    """{architecture: (bound, cut)}: each one's smallest fidelity bound over the state's cuts, and where.
+
+    The bound across a cut is the sum of the target's k largest Schmidt probabilities there,
+    k the architecture's min-cut rank (as :func:`tnlite.vmc.fidelity_bound`).
+    """
+    dim, out = STATES[state][0], {}
+    for arch in lineup(state, budget):
+        bounds = {cut: min(1.0, float(probabilities(state, cut)[:rank(arch, dim, budget, cut)].sum()))
+                  for cut in CUTS[dim]}
+        cut = min(bounds, key=bounds.get)
+        out[arch] = (bounds[cut], cut)
+    return out
 
 
 def fit_one(state, budget, arch, seed, steps=1000, lr=0.03, progress=False):
@@ -118,7 +139,7 @@ def fit_one(state, budget, arch, seed, steps=1000, lr=0.03, progress=False):
     knob = lineup(state, budget)[arch]
     E0, psi0 = ground(state)
     model = build(arch, knob, dim, seed)
-    bound, cut = ceiling(model, state)
+    bound, cut = ceilings(state, budget)[arch]
     t = time.process_time()
     res = vmc.minimize_energy(model, hamiltonian(state), steps, lr, seed, target=psi0, progress=progress)
     return dict(state=state, budget=budget, arch=arch, knob=str(knob), params=model.n_params, seed=seed,
