@@ -45,4 +45,6 @@ __all__ = [
     "check_convac_min_cut_predictions",
     # 06 RAC is an MPS
     "check_rac_score", "check_rac_mps_cores", "check_rac_rank_bounds", "check_rac_min_cut_predictions",
+    # 09 entanglement scaling
+    "check_hand_bounds", "check_rbm_rank_bound", "check_rbm_params", "check_deep_rac_bound", "check_choose",
 ]
