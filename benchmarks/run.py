@@ -93,6 +93,13 @@ ADVICE = {
         "(0.16-0.19 s against 0.15-0.19 s), and projecting all inputs at once was 2x slower (the "
         "(B, N, R) temporary leaves the cache). Only float32 or a compiled kernel would help."
     ),
+    "overlapping ConvAC forward": (
+        "`OverlappingConvAC.score` runs the same position-major layout as the deep ConvAC: per layer, K "
+        "stacked matmuls on contiguous slices of positions (views, no gather) multiplied in place, batch "
+        "chunks of 512. What is left is numpy's per-position small GEMMs (4 x 16 and 16 x 16 weights, 254 "
+        "positions). A compiled kernel would help; float32 would first need a rescaled product (the N = 256 "
+        "scores, ~1e-80, are below its range)."
+    ),
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
         "Python loops that build the node index and capacity lists. For trees, a level-by-level "
@@ -142,6 +149,8 @@ NOT_MEASURED = [
     "Deep ConvAC / RAC in quimb or TeNPy: no such networks there; torch is the peer.",
     "galois above 256 x 256 for the exact rank: its row reduction took 16.6 s at 1,024 x 1,024 (one "
     "run, against 0.11 s at 256; ~n^3, so ~18 min at 4,096); python-flint is the peer there.",
+    "torch float32 for the overlapping ConvAC: its scores at N = 256 are ~1e-80 (a global product "
+    "over 252 positions of unit-size factors), below float32's range.",
     "Min cut in quimb/TeNPy: none; networkx's `minimum_cut` (preflow-push) is the peer.",
     "tnlite via MPS for all-cut entropies (`MPS.from_dense(A).entropies()`): the TT-SVD is "
     "timed in the dense -> MPS rows; left out here to keep `make bench` under 5 minutes.",
@@ -162,6 +171,7 @@ def cases(quick):
     yield lambda: ops.case_amplitudes(quick)
     yield lambda: ops_models.case_convac(quick)
     yield lambda: ops_models.case_rac(quick)
+    yield lambda: ops_models.case_overlapping(quick)
     yield lambda: ops.case_mincut(quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_build(N, quick)

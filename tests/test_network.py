@@ -22,7 +22,13 @@ MAKERS = {
     "CP": lambda p=None: tl.CP.random(6, 2, 3, rng=1, p=p),
     "RAC": lambda p=None: tl.RAC.random(6, 2, 3, rng=1, p=p),
     "RBM": lambda p=None: tl.RBM.random(6, 3, rng=1, p=p),
+    "OverlappingConvAC": lambda p=None: tl.OverlappingConvAC.random(6, 2, 2, 2, 2, rng=1, p=p),
 }
+# Networks whose score is not multilinear in the features, so that it equals A contracted with
+# the features only on one-hot inputs: those that use an input more than once (information
+# re-use: a polynomial of higher degree in each f(x_j)) and the RBM (an exponential of them).
+# For them the test checks instead that the score is NOT that contraction.
+NOT_MULTILINEAR = {"OverlappingConvAC": "re-uses its inputs", "RBM": "exp and cosh of its inputs"}
 CLASSES = {name: getattr(tl, name) for name in MAKERS}
 
 
@@ -63,11 +69,11 @@ def test_the_verbs_agree_with_each_other(name, p):
         close = np.testing.assert_array_equal
     close(net.amplitudes(configs), entries)
     close(net.score(tl.one_hot(configs, M)), entries)
-    if getattr(net, "multilinear", True):
-        close(net.score(X), expected)  # score = A contracted with one feature vector per input
-    else:  # the flag is honest: off one-hot features, the score is not that contraction (an RBM's exp)
+    if name in NOT_MULTILINEAR:
         with pytest.raises(AssertionError):
             close(net.score(X), expected)
+    else:
+        close(net.score(X), expected)  # score = A contracted with one feature vector per input
 
 
 @pytest.mark.parametrize("name", MAKERS)

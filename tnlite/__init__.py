@@ -43,6 +43,7 @@ from .network import Graph, Network
 from . import partitions
 from .rac import RAC
 from .rbm import RBM
+from .reuse import OverlappingConvAC
 from . import scaling
 from . import spins
 from .tree import TreeTN, mera_graph

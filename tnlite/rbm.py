@@ -132,11 +132,6 @@ class RBM(Network):
     p : int or None
     """
 
-    #: The score is not multilinear in the features (an exponential of them): an RBM
-    #: has a coefficient tensor on configurations, but score(X) on other features is
-    #: not that tensor contracted with X.
-    multilinear = False
-
     def __init__(self, a, b, w, sites=None, p=None):
         self.p = None if p is None else as_prime(p)
         self.a, self.b, self.w, self.sites = as_rbm_weights(a, b, w, sites, self.p)
@@ -236,7 +231,8 @@ class RBM(Network):
     def score(self, X):
         """psi on features X (B, N, 2), reading each spin as s_j = X[:, j, 0] - X[:, j, 1].
 
-        One-hot features give :meth:`amplitudes`. Not multilinear in X (see ``multilinear``).
+        One-hot features give :meth:`amplitudes`. Not multilinear in X (exp and cosh of it):
+        on other features it is not the coefficient tensor contracted with X.
         """
         s = self._feature_spins(X)
         return self._psi_mod_p(s) if self.p is not None else self._exp(self._log_psi(s))

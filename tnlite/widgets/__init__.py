@@ -19,6 +19,7 @@ from .entanglement import build_entanglement_profile, build_mps_truncation
 from .matricization import build_matricization
 from .panel import FigurePane, Panel
 from .rac import build_rac_entropy
+from .reuse import build_overlap_partition
 from .scaling import build_entanglement_scaling
 from .states import build_two_qubit
 from .tree import build_tree_partition, tree_partitions
