@@ -23,8 +23,8 @@ from .reuse import OverlappingConvAC
 from .rbm import RBM, rbm_sites
 from .tree import TreeTN
 
-__all__ = ["Architecture", "ARCHITECTURES", "shared_convac", "CONVAC_K", "CONVAC_R", "LOCAL_WINDOW", "afford", "params_mps", "params_tree", "params_mera", "params_rbm",
-           "params_deep_rac", "params_overlapping_convac"]
+__all__ = ["Architecture", "ARCHITECTURES", "CONVAC_K", "CONVAC_R", "LOCAL_WINDOW", "afford", "shared_convac",
+           "params_mps", "params_tree", "params_mera", "params_rbm", "params_deep_rac", "params_overlapping_convac"]
 
 
 def params_mps(N, chi, d=2):
