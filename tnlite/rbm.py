@@ -206,17 +206,20 @@ class RBM(Network):
         return 1.0 - 2.0 * configs  # (B, N): 0 -> +1 (up), 1 -> -1
 
     def amplitudes(self, configs):
-        """psi(s) for a batch of configurations (B, N) in {0, 1}: shape (B,); residues mod p if exact."""
+        """psi(s) for a batch of configurations (B, N) in {0, 1}: shape (B,); residues mod p if exact.
+
+        inf where psi exceeds float64 (log psi > 709.8), as any network's score may; the
+        log-domain route is :meth:`log_abs_score`.
+        """
         c = as_configs(configs, self.N, 2)
         if self.p is not None:
             return self._psi_mod_p(1 - 2 * c, configs=c)
         return self._exp(self._log_psi(self._spins(c)))
 
-    def _exp(self, log_psi):
-        if log_psi.size and log_psi.max() > _LOG_MAX:
-            raise ValueError(f"amplitudes overflow float64 (largest log psi = {log_psi.max():.1f} > {_LOG_MAX:.1f}); "
-                             "use log_abs_score")
-        return np.exp(log_psi)
+    @staticmethod
+    def _exp(log_psi):
+        with np.errstate(over="ignore"):
+            return np.exp(log_psi)  # inf past float64, like any score
 
     def _feature_spins(self, X):
         X = as_features(X, self.N, 2)
@@ -248,11 +251,21 @@ class RBM(Network):
         return log_psi, np.ones_like(log_psi)
 
     def to_dense(self):
-        """psi on all 2^N configurations, shape (2,)*N (site 0 the most significant bit)."""
+        """psi on all 2^N configurations, shape (2,)*N (site 0 the most significant bit).
+
+        Refused (ValueError) if an amplitude exceeds float64: rescale by exp(-max log psi)
+        from :meth:`log_abs_score` instead.
+        """
         guard_dense(self.phys_dims, "RBM wave function")
         x = np.arange(2**self.N)
         configs = (x[:, None] >> np.arange(self.N - 1, -1, -1)) & 1  # (2^N, N)
-        return self.amplitudes(configs).reshape(self.phys_dims)
+        if self.p is not None:
+            return self.amplitudes(configs).reshape(self.phys_dims)
+        log_psi = self._log_psi(self._spins(configs))
+        if log_psi.max() > _LOG_MAX:
+            raise ValueError(f"amplitudes overflow float64 (largest log psi = {log_psi.max():.1f} > {_LOG_MAX:.1f}); "
+                             "use log_abs_score and rescale")
+        return np.exp(log_psi).reshape(self.phys_dims)
 
     # ---- gradients ---------------------------------------------------------------------
     def _grad_log(self, s, q):
