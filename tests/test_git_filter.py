@@ -1,41 +1,59 @@
-"""A student's saved notebook never dirties the git tree (tools/nbclean.py, `make git-filter`).
+"""A student's saved notebook never dirties the git tree or blocks a `git pull`.
 
 Each test builds a small git repository in a temporary folder with the course's
 .gitattributes, tools/nbclean.py and a committed lesson, registers the filter with the
-Makefile's own `git-filter` target, and then writes what JupyterLab writes on save.
+Makefile's own `git-filter` target, writes what JupyterLab writes on save, and runs the
+post-save hook that tools/lab/jupyter_server_config.py gives the course's server.
 """
 import json
 import pathlib
+import runpy
 import shutil
 import subprocess
 import sys
 
 import pytest
+from traitlets.config import Config
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LESSON = "lessons/00_start_here.ipynb"
+GIT_ID = ["-c", "user.email=student@example.org", "-c", "user.name=student"]
 
 
 def _git(repo, *args):
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(["git", *GIT_ID, *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def _make_git_filter(repo):
+    subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "git-filter", f"PYTHON={sys.executable}"],
+                   cwd=repo, check=True, capture_output=True)
+
+
+def _server_post_save_hook():
+    """The hook the course's Jupyter server runs after a save, from its config file."""
+    c = Config()
+    runpy.run_path(str(ROOT / "tools" / "lab" / "jupyter_server_config.py"), init_globals={"c": c})
+    return c.ContentsManager.post_save_hook
 
 
 @pytest.fixture
 def repo(tmp_path):
     if shutil.which("git") is None or shutil.which("make") is None:
         pytest.skip("git and make are needed")
-    repo = tmp_path / "clone"
+    repo = tmp_path / "upstream"
     for rel in (".gitattributes", "tools/nbclean.py", LESSON):
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, repo / rel)
     _git(repo, "init", "-q")
-    _git(repo, "-c", "user.email=t@t", "-c", "user.name=t", "add", ".")
-    _git(repo, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "course")
-    return repo
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "course")
+    clone = tmp_path / "student"
+    _git(tmp_path, "clone", "-q", str(repo), str(clone))
+    return clone
 
 
 def _save_as_jupyterlab_does(path, edit_source=False):
-    """Outputs, execution counts and the metadata a JupyterLab 4 save adds."""
+    """Outputs, execution counts and the metadata a JupyterLab 4 save adds; then the hook."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     count = 0
     for cell in nb["cells"]:
@@ -55,29 +73,50 @@ def _save_as_jupyterlab_does(path, edit_source=False):
 
 
 def test_without_the_filter_a_saved_lesson_dirties_the_tree(repo):
-    """The control: what the filter is for (this is what students saw before)."""
+    """The control: what students saw before."""
     _save_as_jupyterlab_does(repo / LESSON)
     assert _git(repo, "status", "--porcelain").strip() == f"M {LESSON}"
 
 
-def test_with_the_filter_outputs_and_metadata_leave_status_and_diff_clean(repo):
-    subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "git-filter", f"PYTHON={sys.executable}"],
-                   cwd=repo, check=True, capture_output=True)
+def test_a_saved_lesson_leaves_git_status_and_diff_clean(repo):
+    _make_git_filter(repo)
     assert "tools/nbclean.py" in _git(repo, "config", "filter.nbclean.clean")
     _save_as_jupyterlab_does(repo / LESSON)
-    assert "install OK" in (repo / LESSON).read_text(encoding="utf-8")   # the student's outputs stay on disk
+    assert _git(repo, "diff") == ""                                    # the filter alone does this much
+    _server_post_save_hook()(model={"type": "notebook"}, os_path=str(repo / LESSON), contents_manager=None)
+    assert "iVBORw0KGgo=" in (repo / LESSON).read_text(encoding="utf-8")  # the outputs stay on disk
     assert _git(repo, "status", "--porcelain") == ""
-    assert _git(repo, "diff") == ""
-    assert _git(repo, "diff", "--stat", "HEAD") == ""
+    assert _git(repo, "diff", "HEAD") == "" and _git(repo, "diff", "--cached") == ""
 
 
-def test_with_the_filter_a_students_own_edit_still_shows(repo):
-    subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "git-filter", f"PYTHON={sys.executable}"],
-                   cwd=repo, check=True, capture_output=True)
+def test_git_pull_of_a_lesson_the_student_ran_and_saved_does_not_conflict(repo):
+    _make_git_filter(repo)
+    _save_as_jupyterlab_does(repo / LESSON)
+    _server_post_save_hook()(model={"type": "notebook"}, os_path=str(repo / LESSON), contents_manager=None)
+    upstream = repo.parent / "upstream"
+    text = (upstream / LESSON).read_text(encoding="utf-8")
+    (upstream / LESSON).write_text(text.replace("Welcome.", "Welcome again."), encoding="utf-8")
+    _git(upstream, "commit", "-q", "-am", "lesson 00 revised")
+    _git(repo, "pull", "-q")                                           # raised "would be overwritten" before
+    assert "Welcome again." in (repo / LESSON).read_text(encoding="utf-8")
+
+
+def test_a_students_own_edit_still_shows_and_is_not_staged(repo):
+    _make_git_filter(repo)
     _save_as_jupyterlab_does(repo / LESSON, edit_source=True)
+    _server_post_save_hook()(model={"type": "notebook"}, os_path=str(repo / LESSON), contents_manager=None)
     diff = _git(repo, "diff")
-    assert "+    \"# my note\\n\"," in diff
-    assert "install OK" not in diff and "execution_count" not in diff and "widgets" not in diff
+    assert '+    "# my note\\n",' in diff
+    for added_by_jupyterlab in ("iVBORw0KGgo=", '"execution_count": 1', "widget-state", "ipykernel", "scrolled"):
+        assert added_by_jupyterlab not in diff
+    assert _git(repo, "diff", "--cached") == ""
+
+
+def test_the_hook_does_nothing_outside_a_clone(tmp_path):
+    notebook = tmp_path / "mine.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    _server_post_save_hook()(model={"type": "notebook"}, os_path=str(notebook), contents_manager=None)
+    assert notebook.read_text(encoding="utf-8") == "{}"
 
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for d in ("lessons", "solutions", "exercises")
@@ -87,7 +126,7 @@ def test_every_committed_notebook_is_already_clean(path):
     raw = (ROOT / path).read_bytes()
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "nbclean.py")], input=raw,
                          capture_output=True, check=True).stdout
-    assert out == raw, f"{path} is not in the committed form: run `python3 tools/nbclean.py < {path}`"
+    assert out == raw, f"{path} is not in its committed form: python3 tools/nbclean.py < {path} > clean && mv clean {path}"
 
 
 def test_a_file_that_is_not_a_notebook_passes_through():

@@ -4,6 +4,11 @@
 # `git pull` never conflicts over a lesson the student only ran.
 import importlib.util
 import pathlib
+import warnings
+
+# The server applies this config to its contents manager twice; the second time only
+# repeats the same hook, and traitlets' "Overriding existing post_save_hook" is noise.
+warnings.filterwarnings("ignore", message="Overriding existing post_save_hook")
 
 _spec = importlib.util.spec_from_file_location("nbclean", pathlib.Path(__file__).resolve().parents[1] / "nbclean.py")
 nbclean = importlib.util.module_from_spec(_spec)
