@@ -14,7 +14,7 @@ from .._validate import as_int, as_power_of_two, as_rng
 from ..diagrams import COLORS, draw_tree, new_axes
 from ..tensors import schmidt_rank
 from ..tree import TreeTN
-from .panel import _SyncPanel
+from .panel import _SyncPanel, set_limits
 
 
 def tree_partitions(N):
@@ -128,8 +128,8 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
         heights = (np.log2(rank), cut.log_bound)
         for bar, h in zip(bars, heights):
             bar.set_height(h)
-        ax_b.set_ylim(0, max(1.0, max(heights)) * 1.25)
-        ax_b.set_title(f"rank {rank} <= bound {cut.rank_bound}")
+        set_limits(ax_b, ylim=(0, 1.25 * 4 * max(1, int(np.ceil(max(heights) / 4)))))  # in steps of 4 bits
+        ax_b.title.set_text(f"rank {rank} <= bound {cut.rank_bound}")
         verdict = "equal: the bound is reached" if rank == cut.rank_bound else "the bound is not reached"
         panel.text.value = (f"P = {rows}: the min cut crosses {len(cut.edges)} bond(s), "
                             f"{' x '.join(str(e[2]) for e in cut.edges) or 'none'} = <b>{cut.rank_bound}</b>; "
@@ -138,4 +138,5 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
     layout_rows = [widgets.HBox([controls["partition"]] + [controls[f"chi{l}"] for l in range(L)]),
                    widgets.HBox([widgets.Label("side P:")] + [controls[f"site{j}"] for j in range(N)])]
     return _SyncPanel(controls, fig, update, layout_rows=layout_rows,
-                      artists={"ax_tree": ax_t, "ax_bars": ax_b, "bars": bars})
+                      artists={"ax_tree": ax_t, "ax_bars": ax_b, "bars": bars},
+                      animated=[ax_t, *bars, ax_b.title])  # the tree is redrawn on every move
