@@ -269,6 +269,10 @@ def test_every_panel_answers_a_slider_in_the_browser(course_lab, page, capsys):
         page.goto(f"{base}/lab/tree/{path}?token={token}")
         _wait_for_notebook(page, path)
         _run_all(page)
+        truncated = page.evaluate(  # a label wider than its box shows as "bond dim ..."
+            """() => [...document.querySelectorAll('.jp-OutputArea .widget-label')]
+                     .filter(l => l.offsetParent !== null && l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)""")
+        assert truncated == [], f"{lesson}: labels cut off: {truncated}"
         latencies, images, kernel = _measure_slider(page, description)
         assert len(latencies) == MOVES and all(n >= 1 for n in images)      # every move drew a new image
         rows.append((lesson[:2], description, statistics.median(latencies), min(latencies), max(latencies),

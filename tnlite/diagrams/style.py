@@ -17,7 +17,7 @@ from .._validate import as_int
 
 #: The course's colours: the same meaning in every lesson.
 COLORS = {
-    "bound": "#d62728",      # red: an upper bound (min cut, log chi, Page value)
+    "bound": "#d62728",      # red: an upper bound (min cut, log chi, the largest possible entropy)
     "measured": "#1f77b4",   # blue: a value computed from the tensor
     "side_P": "#ff7f0e",     # orange: particles in `rows`
     "side_Q": "#2ca02c",     # green: the rest

@@ -16,7 +16,7 @@ from .._validate import as_rows as _as_rows, guard_dense as _guard_dense
 from ..convac import ConvAC
 from ..diagrams.convac import _redraw_convac
 from ..tensors import PRIME, rank_mod_p
-from .panel import Panel, set_limits
+from .panel import _SyncPanel, set_limits
 
 
 def _convac_partitions(N):
@@ -29,13 +29,19 @@ def _convac_partitions(N):
 
 
 def _parse_sites(text, N):
-    """'0, 1, 4' -> (0, 1, 4), checked against N (ValueError with the reason)."""
+    """'0, 1, 4' -> (0, 1, 4), checked against N (ValueError with the reason): a partition
+    needs at least one input on each side."""
     items = text.replace(",", " ").split()
     try:
         sites = [int(t) for t in items]
     except ValueError:
         raise ValueError(f"custom sites must be integers separated by commas, got {text!r}") from None
-    return _as_rows(sites, N, "custom sites")
+    rows = _as_rows(sites, N, "custom sites")
+    if not rows:
+        raise ValueError(f"custom P is empty: type the inputs of side P, e.g. 0, 3, 5 (0..{N - 1})")
+    if len(rows) == N:
+        raise ValueError(f"custom P holds all {N} inputs: leave at least one for the other side Q")
+    return rows
 
 
 def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (left | right)",
@@ -121,8 +127,16 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
     most = max(ConvAC.random(N, M, (max_width,) * L, rng=0).n_params, M ** (N // 2) * (N * M + 1))
     ax_p.set_ylim(1, 10.0 ** _np.ceil(_np.log10(10 * most)))  # fixed: a limit that moves redraws everything
 
+    typed = {"custom": custom}
+
     def update(panel):
         widths = tuple(panel.value(f"r{l}") for l in range(L))
+        if panel.value("custom") != typed["custom"]:  # typing a partition selects "custom"
+            typed["custom"] = panel.value("custom")
+            if panel.value("partition") != "custom":
+                panel._syncing = True
+                panel.controls["partition"].value = "custom"
+                panel._syncing = False
         name = panel.value("partition")
         rows = options[name]
         if rows is None:
@@ -130,7 +144,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
                 rows = _parse_sites(panel.value("custom"), N)
             except (TypeError, ValueError) as exc:
                 panel.data = {"error": str(exc), "widths": widths}
-                panel.text.value = f"<span style='color:{C['bound']}'>{exc}</span>"
+                panel.text.value = f"<b>custom P:</b> {exc}"
                 return
         net = ConvAC.random(N, M, widths, rng=seed, p=PRIME)
         rank = rank_mod_p(net.coefficient_tensor(), rows)
@@ -152,16 +166,20 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
             t.set_position((bar.get_x() + bar.get_width() / 2, n))
             t.set_text(f"{n:,}")
         ax_p.title.set_text(f"Parameters for rank {rank} on this partition")
+        why = ("" if n_shallow > n_deep else
+               f" The shallow one is cheaper here: it only has to reach rank {rank} on this one partition, "
+               f"while the deep one's weights serve every partition at once. On the interleaved partitions the "
+               f"rank grows exponentially with N, and the shallow network's weights with it.")
         panel.text.value = (f"P = {tuple(rows)}: exact rank <b>{rank}</b>, min cut <b>{cut.rank_bound}</b> "
                             f"(largest possible {max_rank}). The deep ConvAC has {n_deep:,} weights; a shallow "
-                            f"one needs r = {rank} channels, {n_shallow:,} weights, for the same rank here.")
+                            f"one needs r = {rank} channels, {n_shallow:,} weights, for the same rank here.{why}")
 
     layout_rows = [widgets.HBox([controls[f"r{l}"] for l in range(L)]),
                    widgets.HBox([controls["partition"], controls["custom"]])]
-    panel = Panel(controls, fig, update, layout_rows=layout_rows,
-                  artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
-                           "param_bars": param_bars, "max_line": max_line},
-                  animated=[ax_d, *rank_bars, max_line, ax_r.title, *param_bars, *param_text, ax_p.title])
+    panel = _SyncPanel(controls, fig, update, layout_rows=layout_rows,
+                      artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
+                               "param_bars": param_bars, "max_line": max_line},
+                      animated=[ax_d, *rank_bars, max_line, ax_r.title, *param_bars, *param_text, ax_p.title])
     fig.canvas.draw()  # constrained layout places the axes once; later redraws keep them (a third faster)
     fig.set_layout_engine("none")
     return panel

@@ -102,7 +102,8 @@ def build_entanglement_profile(N=10, h=1.0, cut=5, N_max=14, rng=0):
     _diagrams.new_axes(None, "cut l (sites 0..l-1 | l..N-1)", "entropy S(l) (bits)", ax=ax)
     (ising,) = ax.plot([], [], "o-", color=_diagrams.COLORS["measured"], label="Ising ground state")
     (rand,) = ax.plot([], [], "s-", color=_RANDOM_COLOR, label="Haar-random state")
-    (page,) = ax.plot([], [], ":", color=_diagrams.COLORS["bound"], label="Page value (random average)")
+    # Page's value is the random states' average entropy, not a bound: drawn in the random state's colour
+    (page,) = ax.plot([], [], ":", color=_RANDOM_COLOR, label="Page value (random average)")
     (bound,) = ax.plot([], [], "--", color=_diagrams.COLORS["bound"], label="max possible min(l, N-l)")
     marker = ax.axvline(cut, color="gray", linewidth=6, alpha=0.25, zorder=0)
     ax.legend(loc="upper right", fontsize=8)
@@ -190,7 +191,8 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
               for name, psi in psis.items()}
 
     controls = {
-        "chi": widgets.IntSlider(value=chi, min=1, max=chi_max, description="bond dim chi", continuous_update=False),
+        "chi": widgets.IntSlider(value=chi, min=1, max=chi_max, description="bond dim chi", continuous_update=False,
+                                 style={"description_width": "initial"}),  # the default width cut it to "bond dim ..."
         "state": widgets.Dropdown(options=list(_MPS_STATES), value=state, description="state"),
     }
     with plt.ioff():
@@ -202,8 +204,8 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
     ax_s.legend(loc="upper center", fontsize=8)
     _diagrams.new_axes("Truncation error against chi", "bond dimension chi", "weight (relative)", ax=ax_w)
     (weight_line,) = ax_w.semilogy([], [], ".-", color=_diagrams.COLORS["measured"], label="discarded weight")
-    (fid_point,) = ax_w.semilogy([], [], "o", color=_diagrams.COLORS["bound"], mfc="none", markersize=10,
-                                 label="1 - fidelity (at chi)")
+    (fid_point,) = ax_w.semilogy([], [], "o", color=_diagrams.COLORS["measured"], mfc="none", markersize=10,
+                                 label="1 - fidelity (at chi)")  # measured, like the discarded weight it equals
     _diagrams.plain_log_axis(ax_w)
     ax_w.legend(loc="upper right", fontsize=8)
     ls = _np.arange(1, N)
