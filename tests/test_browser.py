@@ -48,7 +48,7 @@ PANELS = {
     "06_rac_is_an_mps.ipynb": "cut t",
 }
 MOVES = 6          # key presses per panel: the median of these is reported
-SETTLE_MS = 400    # an image is final when no other image follows within this time
+SETTLE_MS = 300    # an image is final when no other image follows within this time
 
 
 def _require_browser():
@@ -89,6 +89,7 @@ def course_lab(tmp_path_factory):
     token, port = secrets.token_hex(16), _free_port()
     lab_args = (f"--no-browser --ip=127.0.0.1 --IdentityProvider.token={token} "
                 "--LabApp.expose_app_in_browser=True")
+    checkpoints = {p for p in ROOT.glob("*/.ipynb_checkpoints")}  # JupyterLab makes these on open
     log_path = tmp / "lab.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
@@ -115,6 +116,8 @@ def course_lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
         log.close()
+        for made in set(ROOT.glob("*/.ipynb_checkpoints")) - checkpoints:
+            shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
