@@ -14,7 +14,7 @@ from .. import diagrams as _diagrams
 from .._validate import as_int as _as_int, as_power_of_two as _as_power_of_two, as_rng as _as_rng
 from .._validate import as_rows as _as_rows, guard_dense as _guard_dense
 from ..convac import ConvAC
-from ..diagrams.convac import _redraw_convac
+from ..diagrams.convac import _changing_artists, _redraw_convac
 from ..tensors import PRIME, rank_mod_p
 from .panel import _SyncPanel, set_limits
 
@@ -128,6 +128,8 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
     ax_p.set_ylim(1, 10.0 ** _np.ceil(_np.log10(10 * most)))  # fixed: a limit that moves redraws everything
 
     typed = {"custom": custom}
+    first = ConvAC.random(N, M, widths, rng=seed, p=PRIME)  # drawn once here; each update restyles it
+    _redraw_convac(ax_d, first, range(N // 2), first.min_cut(range(N // 2)))
 
     def update(panel):
         widths = tuple(panel.value(f"r{l}") for l in range(L))
@@ -179,7 +181,8 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
     panel = _SyncPanel(controls, fig, update, layout_rows=layout_rows,
                       artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
                                "param_bars": param_bars, "max_line": max_line},
-                      animated=[ax_d, *rank_bars, max_line, ax_r.title, *param_bars, *param_text, ax_p.title])
+                      animated=[*_changing_artists(ax_d), *rank_bars, max_line, ax_r.title, *param_bars,
+                                *param_text, ax_p.title])
     fig.canvas.draw()  # constrained layout places the axes once; later redraws keep them (a third faster)
     fig.set_layout_engine("none")
     return panel

@@ -87,7 +87,8 @@ class FigurePane:
                 canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
             for artist in self._animated:
-                artist.draw(renderer)
+                if artist.axes is not None:  # an artist removed from its axes is no longer shown
+                    artist.draw(renderer)
             self.widget.value = encode_rgb_png(canvas.buffer_rgba())
 
 

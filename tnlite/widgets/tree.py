@@ -12,6 +12,7 @@ import numpy as np
 
 from .._validate import as_int, as_power_of_two, as_rng
 from ..diagrams import COLORS, draw_tree, new_axes
+from ..diagrams.tree import _changing_artists, _redraw_tree
 from ..tensors import schmidt_rank
 from ..tree import TreeTN
 from .panel import _SyncPanel, set_limits
@@ -97,6 +98,7 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
     bars = ax_b.bar([0, 1], [1, 1], color=[COLORS["measured"], COLORS["bound"]], width=0.6)
     ax_b.set_xticks([0, 1], ["Schmidt rank\n(measured)", "min-cut bound"])
     cache, state = {}, {"preset": partition}
+    draw_tree(TreeTN.random(N, d, chi, rng=seed), rows=start, show_cut=True, ax=ax_t)  # restyled by each update
 
     def update(panel):
         name = panel.value("partition")
@@ -122,9 +124,7 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
         rank = schmidt_rank(A, rows) if 0 < len(rows) < N else 1
         panel.data = {"rows": rows, "chi": dims, "bound": cut.rank_bound, "rank": rank,
                       "log_bound": cut.log_bound, "cut_edges": cut.edges, "n_params": tree.n_params}
-        for artist in [*ax_t.patches, *ax_t.lines, *ax_t.texts]:
-            artist.remove()
-        draw_tree(tree, rows=rows, show_cut=True, ax=ax_t)
+        _redraw_tree(ax_t, tree, rows, cut)  # restyles the drawing in place: no new artists
         heights = (np.log2(rank), cut.log_bound)
         for bar, h in zip(bars, heights):
             bar.set_height(h)
@@ -139,4 +139,4 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
                    widgets.HBox([widgets.Label("side P:")] + [controls[f"site{j}"] for j in range(N)])]
     return _SyncPanel(controls, fig, update, layout_rows=layout_rows,
                       artists={"ax_tree": ax_t, "ax_bars": ax_b, "bars": bars},
-                      animated=[ax_t, *bars, ax_b.title])  # the tree is redrawn on every move
+                      animated=[*_changing_artists(ax_t), *bars, ax_b.title])
