@@ -124,7 +124,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
                 rows = _partitions.parse(panel.value("custom"), N)
             except (TypeError, ValueError) as exc:
                 panel.data = {"error": f"custom {exc}", "widths": widths}
-                panel.text.value = f"<b>custom</b> {exc}"
+                panel.text.value = f"custom {exc}"
                 return
         net = ConvAC.random(N, M, widths, rng=seed, p=PRIME)
         rank = rank_mod_p(net.to_dense(), rows)
