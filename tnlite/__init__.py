@@ -35,6 +35,7 @@ from . import tensors
 from .convac import ConvAC, interleaved_rank
 from .convac2d import ConvAC2D
 from .cp import CP, ShallowConvAC
+from . import data
 from .features import gaussian_features, one_hot
 from .mincut import MinCut, min_cut
 from .mps import MPS
@@ -42,6 +43,7 @@ from .network import Graph, Network
 from . import partitions
 from .rac import RAC
 from . import spins
+from . import train
 from .tree import TreeTN, mera_graph
 # --- end of modules ---
 

@@ -211,8 +211,10 @@ def fit(model, X, y, steps, lr, batch, rng, val=None, loss=None, patience=None, 
         return the best model seen.
     eval_every : int
         Steps between evaluations of `val`.
-    progress : bool
-        One progress line (a widget in a notebook, a text line in a terminal).
+    progress : bool or callable
+        One progress line (a widget in a notebook, a text line in a terminal), or a
+        function ``progress(step, loss, val_acc)`` called after every step (val_acc None
+        before the first evaluation), e.g. a panel's own bar.
 
     Returns
     -------
@@ -241,7 +243,7 @@ def fit(model, X, y, steps, lr, batch, rng, val=None, loss=None, patience=None, 
     hist = {k: [] for k in ("step", "loss", "train_acc", "val_step", "val_loss", "val_acc")}
     best, best_loss, since, stopped, prev = model, np.inf, 0, "done", None
     order, pos = rng.permutation(X.shape[0]), 0
-    bar = _Progress(steps) if progress else None
+    bar = _Progress(steps, progress if callable(progress) else None) if progress else None
     try:
         for step in range(1, steps + 1):
             if batch == X.shape[0]:  # the full set, in its own order (a loss may pair samples with targets)
@@ -301,8 +303,10 @@ def _labels(model, X, y, loss, name):
 class _Progress:
     """One line of progress: an ipywidgets bar in a notebook kernel, a carriage-return line elsewhere."""
 
-    def __init__(self, steps):
-        self.steps, self.every, self.widget = steps, max(1, steps // 50), None
+    def __init__(self, steps, report=None):
+        self.steps, self.every, self.widget, self.report = steps, max(1, steps // 50), None, report
+        if report is not None:
+            return
         try:
             from IPython import get_ipython
 
@@ -322,6 +326,8 @@ class _Progress:
         return f"step {step}/{self.steps}: loss {value:.4f}{acc}"
 
     def update(self, step, value, val_acc):
+        if self.report is not None:
+            return self.report(step, value, val_acc)
         if step % self.every and step != self.steps:
             return
         if self.widget is not None:
@@ -330,6 +336,8 @@ class _Progress:
             print("\r" + self._text(step, value, val_acc), end="", file=sys.stderr, flush=True)
 
     def close(self, stopped):
+        if self.report is not None:
+            return
         if self.widget is not None:
             self.label.value += f" ({stopped})"
         else:

@@ -24,6 +24,7 @@ from .mps import check_mps_to_dense, check_tt_svd, check_tt_svd_truncated
 from .tree import HAND_PARTITIONS, HAND_TREE, check_hand_min_cuts, check_tree_min_cut, check_tree_to_dense
 from .convac import HAND_CONVAC, check_convac_coefficient_tensor, check_convac_tree, check_hand_coefficient_tensor
 from .rac import check_rac_mps_cores, check_rac_rank_bounds, check_rac_score
+from .width_design import check_pool_backward, check_which_design_wins, check_width_allocations  # noqa: F401 (07)
 
 __all__ = [
     # 01 tensors and diagrams
