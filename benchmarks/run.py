@@ -151,6 +151,9 @@ def cases(quick):
     yield lambda: ops.case_amplitudes(quick)
     yield lambda: ops_models.case_convac(quick)
     yield lambda: ops_models.case_rac(quick)
+    yield lambda: ops_models.case_convac_train(quick)
+    yield lambda: ops_models.case_rac_train(quick)
+    yield lambda: ops_models.case_log_forward(quick)
     yield lambda: ops.case_mincut(quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_build(N, quick)
