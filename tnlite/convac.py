@@ -247,8 +247,8 @@ class ConvAC(Network):
     def log_abs_score(self, X):
         """log|score(X)| and sign(score(X)), by a forward pass that rescales every activation.
 
-        Each position's activation vector (and each input row) is divided by its largest
-        |entry| after every layer and pooling step, and the logs of those factors are
+        Each position's activation vector (and each input row) is divided by its norm
+        after every layer and pooling step, and the logs of those factors are
         summed per sample, so N = 256 inputs neither overflow nor underflow.
 
         Parameters
