@@ -100,6 +100,36 @@ def convac_case(convac, op, size, N, M, r, B):
                 flops=flops, bytes=X.nbytes, notes=notes)
 
 
+def case_overlapping(quick):
+    N, M, r, K, depth, B = (64, 4, 16, 3, 2, 2000) if quick else (256, 4, 16, 3, 2, 10_000)
+    op, size = "overlapping ConvAC forward", f"N={N}, M={M}, r={r}, K={K}, depth={depth}, B={B:,}"
+    reuse = tnlite_module("reuse")
+    if reuse is None:
+        return missing(op, size, "reuse")
+    net = reuse.OverlappingConvAC.random(N, M, r, K, depth, rng=15)
+    X = _features(B, N, M, np.random.default_rng(16))
+    ref = "tnlite OverlappingConvAC.score"
+    impls = {ref: lambda: net.score(X)}
+    notes = {ref: "position-major (n, B, c), one stacked matmul per layer and offset, batch chunks"}
+    torch = peer("torch")
+    if torch is not None:
+        import torch_peers
+
+        Xt = torch.from_numpy(X)
+        tw = ([torch.from_numpy(W) for W in net.layers], torch.from_numpy(net.conv), torch.from_numpy(net.w_out))
+        impls["torch (float64)"] = lambda: torch_peers.overlapping_forward(Xt, *tw)
+        notes["torch (float64)"] = "the same layout: (n, B, c), bmm per offset, batch chunks of 512"
+
+    def outputs(res):
+        return {k: np.asarray(v.numpy() if hasattr(v, "numpy") else v, dtype=float) for k, v in res.items()}
+
+    n = [N - l * (K - 1) for l in range(depth + 1)]
+    flops = B * (sum(n[l + 1] * K * (2.0 * r * (M if l == 0 else r) + r) for l in range(depth))
+                 + n[-1] * (2.0 * r * r + r) + 2.0 * r)
+    return Case(op, size, impls, outputs, rtol=1e-10, check="scores, max|a-b|/max|b|",
+                flops=flops, bytes=X.nbytes, notes=notes)
+
+
 def _flat(grads):
     """A list of gradient arrays (numpy or torch) as one float64 vector, for the check."""
     return np.concatenate([np.asarray(G.numpy() if hasattr(G, "numpy") else G, dtype=float).ravel() for G in grads])

@@ -143,8 +143,21 @@ def test_machine_facts_have_the_fields_the_report_prints():
     cpu = harness.cpu_info()
     assert {"model", "nproc", "avx2", "avx512f"} <= set(cpu)
     assert cpu["nproc"] >= 1
-    assert all(isinstance(line, str) for line in harness.blas_info())
     assert set(harness.thread_env()) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}
+
+
+def test_blas_info_names_each_thread_pool_and_numpys_own_blas(monkeypatch):
+    import types
+
+    pool = {"internal_api": "openblas", "version": "0.3.27", "threading_layer": "pthreads",
+            "architecture": "SkylakeX", "num_threads": 2, "filepath": "/lib/x/libscipy_openblas64_.so"}
+    monkeypatch.setitem(sys.modules, "threadpoolctl", types.SimpleNamespace(threadpool_info=lambda: [pool]))
+    lines = harness.blas_info()
+    assert lines[0] == "openblas 0.3.27 (pthreads threads, SkylakeX), num_threads=2, file libscipy_openblas64_.so"
+    blas = np.__config__.CONFIG["Build Dependencies"]["blas"]  # numpy's record of the BLAS it was built with
+    assert lines[1].startswith(f"numpy.show_config: BLAS {blas['name']} {blas['version']}, LAPACK ")
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # not installed: say so instead of guessing
+    assert harness.blas_info()[0] == "(threadpoolctl not installed: thread counts unknown)"
 
 
 def test_run_case_evaluates_a_floor_estimate_after_the_check():
@@ -201,3 +214,15 @@ def test_panel_status_measures_the_median_against_100_ms():
     assert run.panel_status("ok", 0.109, 0.119) == "**over budget** (median)"
     assert run.panel_status("ok", 0.060, 0.130) == "ok (median; one update over)"
     assert run.panel_status("update failed: ValueError: x", 0.01, 0.01) == "update failed: ValueError: x"
+
+
+def test_exact_rank_benchmark_builds_exact_products_and_counts_lu_flops():
+    import ops_exact
+
+    p, (m, n, k) = ops_exact.P, (7, 9, 3)
+    rng = np.random.default_rng(5)
+    X, Y = rng.integers(0, p, (m, k)), rng.integers(0, p, (k, n))  # the draws planted makes
+    want = (X.astype(object) @ Y.astype(object)) % p
+    got = ops_exact.planted(m, n, k, np.random.default_rng(5))
+    assert (got.astype(object) == want).all()
+    assert ops_exact.elimination_flops(30, 30, 30) == pytest.approx(2 / 3 * 30**3)

@@ -14,8 +14,8 @@ def _run(check, answer, capsys):
 
 
 @pytest.mark.parametrize("answer", [RIGHT, {"left_right": (2, 4, 4), "even_odd": (4, 1, 1), "both": (4, 4, 4)}])
-def test_width_allocations_accepts_every_valid_allocation(answer, capsys):
-    ok, out = _run(checks.check_width_allocations, answer, capsys)
+def test_layer_allocations_accepts_every_valid_allocation(answer, capsys):
+    ok, out = _run(checks.check_layer_allocations, answer, capsys)
     assert ok and out.startswith("Correct")
     for name, widths in answer.items():  # independently: the budget and the cuts hold
         net = tl.ConvAC.random(8, 4, widths, rng=0, C=2)
@@ -29,8 +29,8 @@ def test_width_allocations_accepts_every_valid_allocation(answer, capsys):
     ({"both": (2, 4, 8)}, r"both: widths \(2, 4, 8\) have min cut 16 across even \| odd"),
     ({"both": (0, 4, 8)}, r"need 3 conv layers of width >= 1"),
 ])
-def test_width_allocations_names_the_mistake(change, message, capsys):
-    ok, out = _run(checks.check_width_allocations, dict(RIGHT, **change), capsys)
+def test_layer_allocations_names_the_mistake(change, message, capsys):
+    ok, out = _run(checks.check_layer_allocations, dict(RIGHT, **change), capsys)
     assert not ok
     assert __import__("re").search(message, out.replace("\n", " ")), out
 

@@ -469,5 +469,5 @@ def test_exact_mps_refuses_floating_point_methods_by_name():
 
 def test_score_needs_one_physical_dimension():
     mixed = MPS([np.ones((1, 2, 1)), np.ones((1, 3, 1))])
-    with pytest.raises(ValueError, match=r"score needs one physical dimension for every site, this MPS has \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"score needs one local dimension for every input, this MPS has \(2, 3\)"):
         mixed.score(np.ones((1, 2, 2)))

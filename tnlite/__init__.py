@@ -42,6 +42,7 @@ from .mps import MPS
 from .network import Graph, Network
 from . import partitions
 from .rac import RAC
+from .reuse import OverlappingConvAC
 from . import spins
 from . import train
 from .tree import TreeTN, mera_graph

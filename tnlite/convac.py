@@ -44,7 +44,7 @@ import math
 import numpy as np
 
 from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
-from ._validate import (as_array, as_configs, as_conv_layers, as_features, as_flag, as_int, as_ints, as_power_of_two, as_prime,
+from ._validate import (as_array, as_configs, as_conv_layers, as_flag, as_int, as_ints, as_power_of_two, as_prime,
                         as_residues, as_rng, as_upstream, guard_dense)
 from .network import Graph, Network
 
@@ -322,9 +322,7 @@ class ConvAC(Network):
             unit size) it can underflow to exactly 0 or overflow to inf and nan; there
             :meth:`log_abs_score` gives log|score| and its sign, finite.
         """
-        X = as_features(X, self.N, self.M)
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact ConvAC)")
+        X = self._as_features(X)
         Wt = self._transposed()  # Wt[0]: (n, M, r_0) or (M, r_0)
         out = np.empty((X.shape[0],) + self.w_out.shape[1:], dtype=np.result_type(X.dtype, Wt[0].dtype, self.w_out.dtype))
         for s in range(0, X.shape[0], CHUNK):

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from ._linalg import matmul, mod
-from ._validate import (as_array, as_configs, as_features, as_flag, as_int, as_prime, as_residues, as_rng,
+from ._validate import (as_array, as_configs, as_flag, as_int, as_prime, as_residues, as_rng,
                         guard_dense)
 from .convac import ConvAC, _delta3, _product_half, _random_weights
 from .network import Graph, Network
@@ -201,12 +201,7 @@ class CP(Network):
 
     def score(self, X):
         """sum_d A[d] prod_j X[b, j, d_j] for features X of shape (B, N, d) (equal d_j only)."""
-        if len(set(self.phys_dims)) != 1:
-            raise ValueError(f"score needs one local dimension for every position, this CP has {self.phys_dims}; "
-                             "use amplitudes for configurations")
-        X = as_features(X, self.N, self.phys_dims[0])
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact CP)")
+        X = self._as_features(X)
         prod = matmul(X[:, 0], self.factors[0], self.p)  # (B, r)
         for j in range(1, self.N):
             prod = mod(prod * matmul(X[:, j], self.factors[j], self.p), self.p)

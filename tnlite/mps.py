@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._linalg import chain_amplitudes, haar_isometry, matmul, mod, qr_overwrite, split, svd_tall
-from ._validate import (as_array, as_base, as_configs, as_cutoff, as_features, as_int, as_mps_cores, as_nonnegative, as_prime,
-                        as_residues, as_rng, guard_dense)
+from ._validate import (as_array, as_base, as_configs, as_cutoff, as_int, as_mps_cores, as_nonnegative, as_prime,
+                        as_rng, guard_dense)
 from .network import Graph, Network
 from .tensors import entropy_from_schmidt
 
@@ -261,12 +261,7 @@ class MPS(Network):
         -------
         ndarray, shape (B,)
         """
-        if len(set(self.phys_dims)) != 1:
-            raise ValueError(f"score needs one physical dimension for every site, this MPS has {self.phys_dims}; "
-                             "use amplitudes for configurations")
-        X = as_features(X, self.N, self.phys_dims[0])
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact MPS)")
+        X = self._as_features(X)
         v = np.ones((X.shape[0], 1), dtype=np.result_type(X.dtype, self.dtype))  # (b, vL)
         for t, core in enumerate(self.cores):
             left, d, right = core.shape

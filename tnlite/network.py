@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, as_features, as_rows
+from ._validate import as_array, as_features, as_residues, as_rows
 from .mincut import min_cut as _min_cut
 
 __all__ = ["Graph", "Network"]
@@ -104,6 +104,15 @@ class Network:
 
     def _rebuild(self, arrays):
         raise NotImplementedError
+
+    def _as_features(self, X):
+        """`X` checked as features (B, N, M) of this network: residues mod p for an exact one."""
+        if len(set(self.phys_dims)) != 1:
+            raise ValueError(f"score needs one local dimension for every input, this {type(self).__name__} has "
+                             f"{self.phys_dims}; use amplitudes for configurations")
+        X = as_features(X, self.N, self.phys_dims[0])
+        p = getattr(self, "p", None)
+        return X if p is None else as_residues(X, p, f"X (features of an exact {type(self).__name__})")
 
     def to_dense(self):
         """The tensor A, shape ``phys_dims``."""

@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ._linalg import haar_isometry, left_singular, matmul, mod
-from ._validate import (as_array, as_configs, as_cutoff, as_features, as_int, as_int_or_ints, as_nonnegative, as_tree_cores,
+from ._validate import (as_array, as_configs, as_cutoff, as_int, as_int_or_ints, as_nonnegative, as_tree_cores,
                         as_power_of_two, as_prime, as_residues, as_rng, guard_dense)
 from .network import Graph, Network
 
@@ -155,12 +155,7 @@ class TreeTN(Network):
         -------
         ndarray, shape (B,)
         """
-        if len(set(self.phys_dims)) != 1:
-            raise ValueError(f"score needs one local dimension for every particle, this tree has {self.phys_dims}; "
-                             "use amplitudes for configurations")
-        X = as_features(X, self.N, self.phys_dims[0])
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact tree)")
+        X = self._as_features(X)
         return self._up([matmul(X[:, j], a, self.p) for j, a in enumerate(self.leaves)])
 
     def _up(self, vecs):

@@ -32,9 +32,9 @@ def _why_cut_is_small(part, widths, cut):
             f"min({r1}, {r2}), or lower down (min(r_0, r_1)**2 = {min(r0, r1) ** 2}); widen those layers")
 
 
-@_checker("width_allocations")
-def check_width_allocations(fn):
-    """Check `width_allocations()` -> {"left_right": widths, "even_odd": widths, "both": widths}, each 3 ints."""
+@_checker("layer_allocations")
+def check_layer_allocations(fn):
+    """Check `layer_allocations()` -> {"left_right": widths, "even_odd": widths, "both": widths}, each 3 ints."""
     got = _call(fn, "your function")
     if not isinstance(got, dict) or set(got) != set(ALLOCATION_TARGETS):
         raise _Wrong(f"return a dict with the keys {sorted(ALLOCATION_TARGETS)}, got {got!r:.80}")
