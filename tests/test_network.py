@@ -134,7 +134,16 @@ def _finite_differences(net, f, eps=1e-6):
     return out
 
 
-TRAINABLE = dict(MAKERS, **{
+def _trainable(name):
+    return type(MAKERS[name]()).vjp is not tl.Network.vjp
+
+
+def test_the_networks_without_a_backward_pass_are_the_re_use_ones():
+    """Every network class trains except the information re-use networks (to come with their own issue)."""
+    assert {name for name in MAKERS if not _trainable(name)} == {"OverlappingConvAC"}
+
+
+TRAINABLE = dict({name: make for name, make in MAKERS.items() if _trainable(name)}, **{
     "ConvAC (C=3)": lambda p=None: tl.ConvAC.random(8, 2, (2, 3, 2), rng=1, p=p, C=3),
     "ConvAC (shared)": lambda p=None: tl.ConvAC.random(8, 3, (2, 3, 2), rng=2, p=p, shared=True),
     "ConvAC2D (C=2)": lambda p=None: tl.ConvAC2D.random(4, 2, (2, 3), rng=1, p=p, C=2),
@@ -186,7 +195,7 @@ LONG = {  # N = 256 inputs (the 2D one on a 16 x 16 grid)
 @pytest.mark.parametrize("scale", [1.0, 1e100, 1e-100])
 @pytest.mark.parametrize("name", LONG)
 def test_the_log_domain_path_is_finite_at_N_256_where_the_plain_score_is_not(name, scale):
-    assert set(LONG) == set(MAKERS)
+    assert set(LONG) == {name for name in MAKERS if _trainable(name)}
     net = LONG[name]()
     rng = np.random.default_rng(6)
     X = tl.one_hot(rng.integers(0, 4, size=(40, 256)), 4) * scale
@@ -214,7 +223,7 @@ def test_a_network_without_a_backward_pass_says_so_by_name():
         Bare().log_abs_score(np.ones((1, 2, 2)))
 
 
-@pytest.mark.parametrize("name", MAKERS)
+@pytest.mark.parametrize("name", [name for name in MAKERS if _trainable(name)])
 def test_vjp_refuses_exact_networks_and_upstream_of_the_wrong_shape(name):
     with pytest.raises(ValueError, match="floating point"):
         MAKERS[name](p=tl.PRIME).vjp(np.ones((2, MAKERS[name]().N, 2)), np.ones(2))
