@@ -317,6 +317,15 @@ WRONG = [
     ("rac_rank_bounds", lambda N, M, R: [min(M**t, M ** (N - t)) for t in range(1, N)], "hidden size R"),
     ("rac_rank_bounds", lambda N, M, R: [min(R**2, M**t, M ** (N - t)) for t in range(1, N)], "R**2"),
     ("rac_rank_bounds", lambda N, M, R: [np.log2(min(R, M**t, M ** (N - t))) for t in range(1, N)], "in bits"),
+    # 07
+    ("layer_allocations", _changed("layer_allocations", {"left_right": (4, 2, 2)}), "min cut 2 across left | right"),
+    ("layer_allocations", _changed("layer_allocations", {"even_odd": (2, 4, 8)}), "r_0 must reach M = 4"),
+    ("layer_allocations", _changed("layer_allocations", {"even_odd": (8, 4, 2)}), "r_0 = 8 > M = 4 buys no rank"),
+    ("which_design_wins", _changed("which_design_wins", {"C": "wide-tip"}), "'global' is not the same as 'entangled'"),
+    ("which_design_wins", _changed("which_design_wins", {"B": "wide-tip"}), "only r_0 >= M carries"),
+    ("pool_backward", lambda V, dP: np.repeat(dP, 2, axis=0), "as for a sum pooling"),
+    ("pool_backward", lambda V, dP: np.stack([dP * V[0::2], dP * V[1::2]], axis=1).reshape(V.shape),
+     "multiplied each entry's gradient by itself"),
     # 08
     ("light_cone_rank", lambda N, M, r, K, L: r * M ** (L * (K - 1)), "did not cap the rank by M^(N/2)"),
     ("light_cone_rank", lambda N, M, r, K, L: min(M ** (L * (K - 1)), M ** (N // 2)), "left out the r channels"),

@@ -170,7 +170,8 @@ def as_mps_cores(cores, p):
 def as_conv_layers(layers, w_out, N, pool):
     """The widths (r_0, ..., r_{L-1}) of conv layers over N positions pooled `pool` at a time.
 
-    ``layers[l]`` must be (N / pool**l, r_l, r_{l-1}) or (r_l, r_{l-1}); w_out (r_{L-1},).
+    ``layers[l]`` must be (N / pool**l, r_l, r_{l-1}) or (r_l, r_{l-1}); w_out (r_{L-1},) for one
+    score, or (r_{L-1}, C) with C >= 1 for C scores (one per class).
     """
     widths, r_in = [], None
     for l, W in enumerate(layers):
@@ -187,8 +188,9 @@ def as_conv_layers(layers, w_out, N, pool):
                              f"shape {W.shape}")
         r_in = W.shape[-2]
         widths.append(r_in)
-    if w_out.shape[0] != r_in:
-        raise ValueError(f"w_out must have shape ({r_in},) to match the last layer's channels, got {w_out.shape}")
+    if w_out.ndim not in (1, 2) or w_out.shape[0] != r_in or 0 in w_out.shape:
+        raise ValueError(f"w_out must have shape ({r_in},) for one score or ({r_in}, C) with C >= 1 for C class "
+                         f"scores, to match the last layer's {r_in} channels; got {w_out.shape}")
     return tuple(widths)
 
 
