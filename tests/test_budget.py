@@ -18,6 +18,10 @@ def test_parameter_counts_are_the_n_params_of_the_networks_built():
         assert budget.params_rbm(N, H, w, grid) == tl.RBM.random(N, H, rng=rng, window=w, grid=grid).n_params
     for M, R, L in [(2, 3, 1), (3, 2, 2), (2, 4, 3)]:
         assert budget.params_deep_rac(M, R, L) == tl.RAC.random(7, M, R, rng=rng, depth=L).n_params
+    for grid, K, L in [(9, 2, 3), (7, 3, 2), ((5, 5), 2, 2), ((4, 4), 3, 1)]:
+        make = tl.OverlappingConvAC.random if np.ndim(grid) == 0 else tl.OverlappingConvAC.random_2d
+        net = make(grid if np.ndim(grid) == 0 else grid[0], 2, 3, K, L, rng=rng)
+        assert budget.params_overlapping_convac(2, 3, K, L, grid) == net.n_params
     # MERA: bottom disentanglers d^4, isometries d^2 chi, above chi^4 and chi^3; N = 4: 1 u, 2 w, top
     assert budget.params_mera(4, 3, 2) == 2**4 + 2 * (2 * 2 * 3) + 3 * 3
 
@@ -44,6 +48,11 @@ def test_every_built_instance_costs_what_the_table_says():
             system = 8 if dim == 1 else 4
             k = budget.afford(name, 2000, system, dim)
             net = arch.build(k, system, dim, np.random.default_rng(0), None)
+            if name == "overlapping ConvAC":  # weights shared over positions: count one position's
+                *layers, conv, w_out = net.params()
+                assert all(np.array_equal(W, np.broadcast_to(W[:1], W.shape)) for W in (*layers, conv))
+                assert sum(W[0].size for W in (*layers, conv)) + w_out.size == arch.params(k, system, dim)
+                continue
             assert net.n_params == arch.params(k, system, dim), name
 
 

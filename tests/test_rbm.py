@@ -60,6 +60,29 @@ def test_exact_mode_is_the_same_formula_with_a_primitive_root_mod_p(kw):
         assert A[c] == _direct_mod_p(rbm, c, g)
 
 
+def test_exact_mode_routes_agree_and_match_the_formula_beyond_the_half_tables():
+    rbm = tl.RBM.random(9, 5, rng=6, window=4, p=tl.PRIME)
+    configs = np.array(list(itertools.product([0, 1], repeat=9)))
+    by_tables = rbm.amplitudes(configs)  # configurations: two half-configuration tables
+    by_powers = rbm.score(tl.one_hot(configs, 2).astype(np.int64))  # features: a power per entry
+    np.testing.assert_array_equal(by_tables, by_powers)
+    big = tl.RBM.random(26, 7, rng=6, p=tl.PRIME)  # N > 24: no tables
+    p = tl.PRIME
+    g = next(g for g in range(2, p) if all(pow(g, (p - 1) // f, p) != 1 for f in _prime_factors(p - 1)))
+    few = np.random.default_rng(0).integers(0, 2, size=(3, 26))
+    assert big.amplitudes(few).tolist() == [_direct_mod_p(big, c.tolist(), g) for c in few]
+
+
+def _prime_factors(n):
+    out, q = set(), 2
+    while q * q <= n:
+        while n % q == 0:
+            out.add(q)
+            n //= q
+        q += 1
+    return out | ({n} if n > 1 else set())
+
+
 def test_local_windows_couple_the_right_sites():
     assert rbm_sites(6, 5, 3).tolist() == [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [0, 1, 2]]
     sq = rbm_sites(12, 7, 2, grid=(3, 4))  # positions (0,0),(0,1),(0,2),(1,0),... row-major
@@ -76,8 +99,10 @@ def test_log_abs_score_stays_finite_where_amplitudes_overflow():
     configs = np.random.default_rng(0).integers(0, 2, size=(300, 64))
     logs, _ = big.log_abs_score(tl.one_hot(configs, 2))
     assert np.all(np.isfinite(logs)) and logs.max() > 800
-    with pytest.raises(ValueError, match="overflow float64.*use log_abs_score"):
-        big.amplitudes(configs)
+    assert np.isinf(big.amplitudes(configs)).any()  # the plain route overflows, as any score may
+    small = tl.RBM.random(12, 40, rng=0)
+    with pytest.raises(ValueError, match="overflow float64.*use log_abs_score"):  # a dense tensor of infs: refused
+        small.with_params([x * 60 for x in small.params()]).to_dense()
     # at moderate size the log route equals log of the direct product
     np.testing.assert_allclose(rbm.log_abs_score(tl.one_hot(configs[:5], 2))[0],
                                [math.log(_direct(rbm, c)) for c in configs[:5]], rtol=1e-12)
@@ -166,7 +191,7 @@ def test_rank_reaches_two_to_the_crossing_units_when_few_units_cross():
     (lambda: tl.RBM(np.zeros(3), np.zeros(2), np.zeros((2, 4))), r"w must have shape \(n_hidden, N\) = \(2, 3\)"),
     (lambda: tl.RBM(np.zeros(3), np.zeros(1), np.zeros((1, 2)), sites=[[0, 0]]), r"repeats a site"),
     (lambda: tl.RBM(np.zeros(3), np.zeros(1), np.zeros((1, 2)), sites=[[0, 3]]), r"site indices in 0..N-1 = 0..2"),
-    (lambda: tl.RBM.random(3, 1, rng=0).vjp(np.zeros((2, 3, 2)), np.zeros(3)), r"g must be real with the shape of score\(X\), \(2,\)"),
+    (lambda: tl.RBM.random(3, 1, rng=0).vjp(np.zeros((2, 3, 2)), np.zeros(3)), r"g must have the shape of score\(X\), \(2,\)"),
     (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).log_abs_score(np.ones((1, 3, 2))), r"exact mod p"),
     (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).vjp(np.ones((1, 3, 2)), np.ones(1)), r"exact mod p"),
     (lambda: tl.RBM.random(3, 1, rng=0).amplitudes([[0, 2, 0]]), r"configs must hold values in 0..1"),

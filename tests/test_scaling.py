@@ -176,6 +176,17 @@ def test_deep_rac_bound_holds_and_is_the_exact_rank_when_M_le_R(M, R, depth, N, 
         assert ranks == bounds
 
 
+@pytest.mark.parametrize("M, R, depth, N", [(2, 2, 2, 12), (2, 3, 2, 10), (3, 2, 2, 8), (2, 2, 3, 10)])
+def test_deep_rac_bound_against_the_min_cut_of_the_duplicated_network(M, R, depth, N):
+    rac = tl.RAC.random(N, M, R, rng=N, depth=depth, p=P)  # graph(): the duplicated-input network (tnlite.reuse)
+    ranks = _ranks_prefix(rac.to_dense(), N)
+    cuts = [rac.min_cut(range(ell)).rank_bound for ell in range(1, N)]
+    bounds = [sc.deep_rac_1d(ell, M, R, depth, N=N) for ell in range(1, N)]
+    assert all(r <= min(c, b) for r, c, b in zip(ranks, cuts, bounds))
+    if M <= R:  # the monomial count is the rank; the min cut can be far above it (64 against 14 at N = 12)
+        assert ranks == bounds and all(b <= c for b, c in zip(bounds, cuts))
+
+
 def test_deep_rac_depth_one_is_the_mps_bound_and_depth_two_grows_with_the_length():
     assert all(sc.deep_rac_1d(ell, 2, 3, 1) == min(3, 2**ell) for ell in range(1, 20))
     # M = R = 2, the two halves of 2 ell inputs: 2 (ell + 1), the exact ranks of lesson 06 from ell = 3
@@ -216,44 +227,29 @@ def test_bad_input_is_refused_by_name(call, match):
         call()
 
 
-# ---- overlapping ConvAC -----------------------------------------------------------------------
-def _overlap_tensor(grid, M, r, K, depth, rng, p=P):
-    """An overlapping ConvAC (stride 1, valid K-windows, unshared weights, 1x1 conv, product pooling,
-    readout) on every one-hot input, written here position by position, mod p: shape (M,)*N."""
-    N, dim = math.prod(grid), len(grid)
-    configs = np.indices((M,) * N).reshape(N, -1).T  # (B, N)
-    V = {pos: np.eye(M, dtype=np.int64)[configs[:, i]] for i, pos in enumerate(np.ndindex(*grid))}  # pos -> (B, M)
-    shape = tuple(grid)
-    for _ in range(depth):
-        shape = tuple(s - (K - 1) for s in shape)
-        new = {}
-        for pos in np.ndindex(*shape):
-            u = None
-            for off in np.ndindex(*(K,) * dim):
-                W = rng.integers(0, p, size=(r, V[pos].shape[1]))
-                term = V[tuple(a + b for a, b in zip(pos, off))] @ W.T % p  # (B, r)
-                u = term if u is None else u * term % p
-            new[pos] = u
-        V = new
-    pooled = None
-    for pos in np.ndindex(*shape):
-        v = V[pos] @ rng.integers(0, p, size=(r, V[pos].shape[1])).T % p  # 1x1 conv
-        pooled = v if pooled is None else pooled * v % p
-    return (pooled @ rng.integers(0, p, size=r) % p).reshape((M,) * N)
-
-
+# ---- overlapping ConvAC (tnlite.reuse) ----------------------------------------------------------
 @pytest.mark.parametrize("N, M, r, K", [(12, 2, 2, 2), (10, 2, 3, 3), (8, 3, 2, 2)])
 def test_overlapping_convac_1d_bound_holds_and_is_reached(N, M, r, K):
     rng = np.random.default_rng(N)
     for depth in range(0, (N - 1) // (K - 1) + 1):
         if M**N > 2**13 and depth > 3:
             break
-        A = _overlap_tensor((N,), M, r, K, depth, rng)
-        ranks = _ranks_prefix(A, N)
+        net = tl.OverlappingConvAC.random(N, M, r, K, depth, rng=rng, p=P)
+        ranks = _ranks_prefix(net.to_dense(), N)
+        cuts = [net.min_cut(range(ell)).rank_bound for ell in range(1, N)]
         bounds = [sc.overlapping_convac_1d(ell, M, r, K, depth, N=N) for ell in range(1, N)]
-        assert all(x <= b for x, b in zip(ranks, bounds)), (depth, ranks, bounds)
+        assert all(x <= c <= b for x, c, b in zip(ranks, cuts, bounds)), (depth, ranks, cuts, bounds)
         if r >= M:  # with r < M a straddling output's own r channels cap it below M^(inputs read)
             assert ranks == bounds, (depth, ranks, bounds)
+
+
+def test_weights_shared_over_positions_reach_the_same_ranks():
+    for N, L in [(8, 2), (10, 4)]:
+        net = tl.OverlappingConvAC.random(N, 2, 2, 2, L, rng=N, p=P)
+        shared = tl.budget.shared_convac(net)
+        assert _ranks_prefix(shared.to_dense(), N) == [sc.overlapping_convac_1d(ell, 2, 2, 2, L, N=N) for ell in range(1, N)]
+    net = tl.budget.shared_convac(tl.OverlappingConvAC.random_2d(4, 2, 2, 2, 1, rng=0, p=P))
+    assert tl.rank_mod_p(net.to_dense(), sc.region_2d(2, 4)) == 2**4  # a volume law on the 2 x 2 block
 
 
 def test_overlapping_convac_halves_of_twelve_inputs_double_with_each_layer():
@@ -263,13 +259,14 @@ def test_overlapping_convac_halves_of_twelve_inputs_double_with_each_layer():
 
 @pytest.mark.parametrize("side, r, K, depth", [(3, 2, 2, 1), (4, 2, 2, 1), (4, 2, 2, 2), (4, 1, 3, 1)])
 def test_overlapping_convac_2d_bound_holds_and_is_reached_on_small_blocks(side, r, K, depth):
-    A = _overlap_tensor((side, side), 2, r, K, depth, np.random.default_rng(side * depth))
+    net = tl.OverlappingConvAC.random_2d(side, 2, r, K, depth, rng=side * depth, p=P)
+    A = net.to_dense()
     for alpha in range(1, side):
         for top, left in [(0, 0), (None, None), (side - alpha, side - alpha)]:
             rows = sc.region_2d(alpha, side, top, left)
             rank = tl.rank_mod_p(A, rows)
             bound = sc.overlapping_convac_2d(alpha, side, 2, r, K, depth, top, left)
-            assert rank <= bound
+            assert rank <= net.min_cut(rows).rank_bound <= bound
             if side == 4 and alpha == 2 and r >= 2:
                 assert rank == bound == 2**4  # a volume law on the 2 x 2 block
 

@@ -159,3 +159,14 @@ def test_fit_refuses_a_network_without_vjp():
     X, y = _separable(10, 0)
     with pytest.raises(TypeError, match="model must be a network with vjp.*got NoGrad"):
         train.fit(NoGrad(), X, y, steps=3, lr=0.01, batch=5, rng=0, progress=False)
+
+
+def test_the_progress_line_outside_a_notebook_is_one_line_on_stderr(capsys):
+    X, y = _separable(60, 0)
+    train.fit(tl.ConvAC.random(8, 4, (2, 2, 2), rng=3, C=2), X, y, steps=3, lr=0.01, batch=20, rng=0)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\rstep 3/3: loss" in err and err.rstrip().endswith("(done)")
+    seen = []
+    train.fit(tl.ConvAC.random(8, 4, (2, 2, 2), rng=3, C=2), X, y, steps=4, lr=0.01, batch=20, rng=0,
+              progress=lambda step, loss, val_acc: seen.append((step, val_acc)))
+    assert seen == [(1, None), (2, None), (3, None), (4, None)] and capsys.readouterr().err == ""

@@ -38,6 +38,7 @@ def test_measured_ranks_are_exact_ranks_of_random_instances_and_below_the_bounds
         assert all(r <= b for r, b in zip(ranks, bounds)), name
         if tl.budget.ARCHITECTURES[name].build is None:  # no tensors built (MERA): its bound alone is drawn
             assert sizes == []
+        if not sizes:  # no tensors, or a size that fits no small system (a ConvAC 63 layers deep)
             continue
         arch = tl.budget.ARCHITECTURES[name]
         knob = panel.data["knobs"][name]

@@ -36,6 +36,7 @@ from . import budget
 from .convac import ConvAC, interleaved_rank
 from .convac2d import ConvAC2D
 from .cp import CP, ShallowConvAC
+from . import data
 from .features import gaussian_features, one_hot
 from .mincut import MinCut, min_cut
 from .mps import MPS
@@ -46,6 +47,7 @@ from .rbm import RBM
 from .reuse import OverlappingConvAC
 from . import scaling
 from . import spins
+from . import train
 from .tree import TreeTN, mera_graph
 # --- end of modules ---
 

@@ -5,11 +5,12 @@ hidden state per layer of shape (b, R). Step t of layer k:
 
     A = h_{t-1}^k W_H^k.T,   U = input W_I^k.T,   h_t^k = A * U     (input: f(x_t) for k = 1,
                                                                      h_t^{k-1} above)
-Rescaling: every input row and every new state is divided by its largest |entry| per
-sample, and each state carries the log of its own scale, a_t^k = a_{t-1}^k + a(input) +
-log factor (a product multiplies scales). The score is y = exp(a_N^L) y~ with y~ =
-h~_N^L . W_O; with the factors frozen the rescaled recurrence computes y * exp(-a_N^L)
-exactly for any weights (induction over the steps), so d y = exp(a_N^L) d y~ and
+Rescaling: every input row and every new state is divided by its norm per sample,
+and each state carries the log of its own scale, a_t^k = a_{t-1}^k + a(input) + log
+factor (a product multiplies scales). The score is y = exp(a_N^L) y~ with
+y~ = h~_N^L . W_O; with the factors frozen the rescaled recurrence computes
+y * exp(-a_N^L) exactly for any weights (induction over the steps), so
+d y = exp(a_N^L) d y~ and
 d log|y| = d y~ / y~, by one backward pass through the stored rescaled states.
 """
 from __future__ import annotations
@@ -20,12 +21,17 @@ from ._linalg import CHUNK
 
 
 def _unit(V, logs):
-    """Divide each row of V (..., b, R) by its largest |entry| in place, add the logs to logs; return factors."""
-    s = np.maximum(V.max(axis=-1, keepdims=True), -V.min(axis=-1, keepdims=True))
-    with np.errstate(divide="ignore"):
-        logs += np.log(s[..., 0])
-    s[s == 0] = 1.0
-    V /= s
+    """Divide each row of V (..., b, R) by its norm in place, add the logs to logs (..., b); return the factors.
+
+    The squared norms come from einsum (numpy's max or sum over the short last axis is
+    3-5x slower); an all-zero row keeps factor 1 and adds log 0 = -inf.
+    """
+    s2 = np.einsum("...r,...r->...", V, V)
+    with np.errstate(divide="ignore", over="ignore"):
+        logs += 0.5 * np.log(s2)
+    s2[s2 == 0] = 1.0
+    s = np.sqrt(s2)[..., None]
+    V *= 1.0 / s
     return s
 
 

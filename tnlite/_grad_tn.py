@@ -2,7 +2,7 @@
 
 Both contract one feature vector per site into the network; a weight's gradient is its
 environment, the network with that weight removed, contracted with the same features.
-Every partial contraction (a vector per sample) is divided by its largest |entry| and the
+Every partial contraction (a vector per sample) is divided by its norm and the
 logs of the factors are summed per sample, as in :mod:`tnlite._grad_convac`: the score
 is linear in each partial contraction, so with the factors frozen d log|score| =
 d score~ / score~ and d score = exp(logs) d score~.

@@ -19,11 +19,12 @@ from . import scaling as _sc
 from ._validate import as_int, as_power_of_two
 from .mps import MPS
 from .rac import RAC
+from .reuse import OverlappingConvAC
 from .rbm import RBM, rbm_sites
 from .tree import TreeTN
 
-__all__ = ["Architecture", "ARCHITECTURES", "CONVAC_K", "CONVAC_R", "LOCAL_WINDOW", "afford", "params_mps", "params_tree", "params_mera", "params_rbm",
-           "params_deep_rac", "params_overlapping_convac"]
+__all__ = ["Architecture", "ARCHITECTURES", "CONVAC_K", "CONVAC_R", "LOCAL_WINDOW", "afford", "shared_convac",
+           "params_mps", "params_tree", "params_mera", "params_rbm", "params_deep_rac", "params_overlapping_convac"]
 
 
 def params_mps(N, chi, d=2):
@@ -162,8 +163,23 @@ ARCHITECTURES = {a.name: a for a in [
                  lambda L, s, dim: params_overlapping_convac(2, CONVAC_R, CONVAC_K, L, (s,) * dim, shared=True),
                  lambda size, L, s, dim: (_sc.overlapping_convac_1d(size, 2, CONVAC_R, CONVAC_K, L, N=s) if dim == 1
                                           else _sc.overlapping_convac_2d(size, s, 2, CONVAC_R, CONVAC_K, L)),
-                 None, lambda L, s, dim: s >= L * (CONVAC_K - 1) + 1),
+                 lambda L, s, dim, rng, p: shared_convac(OverlappingConvAC.random(s, 2, CONVAC_R, CONVAC_K, L, rng, p=p)
+                                                         if dim == 1 else
+                                                         OverlappingConvAC.random_2d(s, 2, CONVAC_R, CONVAC_K, L, rng, p=p)),
+                 lambda L, s, dim: s >= L * (CONVAC_K - 1) + 1),
 ]}
+
+
+def shared_convac(net):
+    """The overlapping ConvAC `net` with every position's weights set to its first position's.
+
+    A convolution: one set of K^dim matrices per layer and one 1x1 conv, whatever the size
+    (the count :func:`params_overlapping_convac` gives with ``shared=True``); stored, as
+    tnlite.reuse stores weights, once per position.
+    """
+    *layers, conv, w_out = net.params()
+    return net.with_params([np.broadcast_to(W[:1], W.shape).copy() for W in layers]
+                           + [np.broadcast_to(conv[:1], conv.shape).copy(), w_out])
 
 
 def afford(name, budget, system, dim=1, largest=4096):

@@ -44,7 +44,7 @@ import math
 import numpy as np
 
 from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
-from ._validate import (as_array, as_configs, as_conv_layers, as_features, as_flag, as_int, as_ints, as_power_of_two, as_prime,
+from ._validate import (as_array, as_configs, as_conv_layers, as_flag, as_int, as_ints, as_power_of_two, as_prime,
                         as_residues, as_rng, as_upstream, guard_dense)
 from .network import Graph, Network
 
@@ -247,8 +247,8 @@ class ConvAC(Network):
     def log_abs_score(self, X):
         """log|score(X)| and sign(score(X)), by a forward pass that rescales every activation.
 
-        Each position's activation vector (and each input row) is divided by its largest
-        |entry| after every layer and pooling step, and the logs of those factors are
+        Each position's activation vector (and each input row) is divided by its norm
+        after every layer and pooling step, and the logs of those factors are
         summed per sample, so N = 256 inputs neither overflow nor underflow.
 
         Parameters

@@ -129,8 +129,8 @@ class Network:
     def log_abs_score(self, X):
         """log|score(X)| (natural log) and sign(score(X)), each of the score's shape.
 
-        Computed with per-layer rescaling: each activation is divided by its largest
-        |entry| and the logs of those factors are summed, so scores far below 1e-308 or
+        Computed with per-layer rescaling: each activation is divided by its norm
+        and the logs of those factors are summed, so scores far below 1e-308 or
         above 1e308 (long products, N = 64-256) come out finite. ``logabs`` is -inf where
         the score is exactly 0 (sign 0).
         """

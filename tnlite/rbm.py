@@ -41,11 +41,11 @@ exact arithmetic").
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-
 import numpy as np
 
-from ._validate import as_array, as_configs, as_features, as_int, as_prime, as_rbm_weights, as_rng, as_rows, guard_dense
+from ._rbm_modp import psi_mod_p
+from ._validate import (as_array, as_configs, as_features, as_int, as_prime, as_rbm_weights, as_rng, as_rows, as_upstream,
+                        guard_dense)
 from .network import Graph, Network
 
 __all__ = ["RBM", "rbm_sites"]
@@ -109,40 +109,6 @@ def rbm_sites(N, n_hidden, window, grid=None):
     return (i[pos, None] + di) * cols + (j[pos, None] + dj)  # (H, window**2)
 
 
-@lru_cache(maxsize=8)
-def _primitive_root(p):
-    """The smallest generator of the multiplicative group mod the prime p."""
-    n, factors, q = p - 1, set(), 2
-    while q * q <= n:
-        while n % q == 0:
-            factors.add(q)
-            n //= q
-        q += 1
-    if n > 1:
-        factors.add(n)
-    return next(g for g in range(2, p) if all(pow(g, (p - 1) // f, p) != 1 for f in factors))
-
-
-@lru_cache(maxsize=8)
-def _power_tables(g, p):
-    """g^i and g^(4096 i) mod p for i < 4096: any exponent below 2^24 is one product of two entries."""
-    low = np.empty(4096, dtype=np.int64)
-    low[0] = 1
-    for i in range(1, 4096):
-        low[i] = low[i - 1] * g % p
-    high = np.empty(4096, dtype=np.int64)
-    high[0], step = 1, int(low[-1]) * g % p  # g^4096
-    for i in range(1, 4096):
-        high[i] = high[i - 1] * step % p
-    return low, high
-
-
-def _power(g, x, p):
-    """g**x mod p for an int64 array of exponents 0 <= x < 2^24, by two table look-ups."""
-    low, high = _power_tables(g, p)
-    return low[x & 4095] * high[x >> 12] % p
-
-
 class RBM(Network):
     """An RBM wave function psi(s) = exp(a.s) prod_u 2cosh(b_u + W_u.s).
 
@@ -166,11 +132,6 @@ class RBM(Network):
     a, b, w, sites : ndarray
     p : int or None
     """
-
-    #: The score is not multilinear in the features (an exponential of them): an RBM
-    #: has a coefficient tensor on configurations, but score(X) on other features is
-    #: not that tensor contracted with X.
-    multilinear = False
 
     def __init__(self, a, b, w, sites=None, p=None):
         self.p = None if p is None else as_prime(p)
@@ -238,57 +199,28 @@ class RBM(Network):
         return out
 
     def _psi_mod_p(self, s, configs=None):
-        """psi mod p for integer spins s (B, N): (B,) int64.
-
-        For configurations (`configs` in {0, 1}, N <= 24) the exponent of every unit is the
-        sum of a left-half and a right-half part, so g^theta comes from two tables over the
-        2^(N/2) half-configurations (a look-up each instead of a power per entry).
-        """
-        p, g, e, N = self.p, _primitive_root(self.p), self.p - 1, self.N
-        s = s.astype(np.int64) % e
-        out = np.empty(s.shape[0], dtype=np.int64)
-        if configs is not None and N <= 24:
-            h = N // 2
-            tables = []
-            for lo, hi, bias in ((0, h, self.b), (h, N, 0)):
-                x = np.arange(2 ** (hi - lo))
-                half = 1 - 2 * ((x[:, None] >> np.arange(hi - lo - 1, -1, -1)) & 1)  # (2^n, n) spins
-                t = (half @ self._W[:, lo:hi].T + bias) % e  # (2^n, H) exponents
-                tables.append((_power(g, t, p), _power(g, (e - t) % e, p)))
-            weights = [1 << np.arange(h - 1, -1, -1), 1 << np.arange(N - h - 1, -1, -1)]
-        for i in range(0, s.shape[0], _CHUNK):
-            c = s[i:i + _CHUNK]
-            if configs is not None and N <= 24:
-                iL, iR = configs[i:i + _CHUNK, :h] @ weights[0], configs[i:i + _CHUNK, h:] @ weights[1]
-                (L, Li), (R, Ri) = tables
-                cosh = (L[iL] * R[iR] % p + Li[iL] * Ri[iR] % p) % p  # (b, H): g^theta + g^-theta
-            else:
-                theta = (c @ self._W.T + self.b) % e  # (b, H): exponents, products < 2**48
-                cosh = (_power(g, theta, p) + _power(g, (e - theta) % e, p)) % p
-            while cosh.shape[1] > 1:  # product over the hidden units, pairwise
-                if cosh.shape[1] % 2:
-                    cosh = np.concatenate([cosh, np.ones((cosh.shape[0], 1), dtype=np.int64)], axis=1)
-                cosh = cosh[:, 0::2] * cosh[:, 1::2] % p
-            v = _power(g, (c @ self.a) % e, p)  # (b,)
-            out[i:i + _CHUNK] = v if self.n_hidden == 0 else v * cosh[:, 0] % p
-        return out
+        """psi mod p for integer spins s (B, N), or configurations `configs` (B, N) in {0, 1}: (B,) int64."""
+        return psi_mod_p(self._W, self.a, self.b, self.p, s, configs)
 
     @staticmethod
     def _spins(configs):
         return 1.0 - 2.0 * configs  # (B, N): 0 -> +1 (up), 1 -> -1
 
     def amplitudes(self, configs):
-        """psi(s) for a batch of configurations (B, N) in {0, 1}: shape (B,); residues mod p if exact."""
+        """psi(s) for a batch of configurations (B, N) in {0, 1}: shape (B,); residues mod p if exact.
+
+        inf where psi exceeds float64 (log psi > 709.8), as any network's score may; the
+        log-domain route is :meth:`log_abs_score`.
+        """
         c = as_configs(configs, self.N, 2)
         if self.p is not None:
             return self._psi_mod_p(1 - 2 * c, configs=c)
         return self._exp(self._log_psi(self._spins(c)))
 
-    def _exp(self, log_psi):
-        if log_psi.size and log_psi.max() > _LOG_MAX:
-            raise ValueError(f"amplitudes overflow float64 (largest log psi = {log_psi.max():.1f} > {_LOG_MAX:.1f}); "
-                             "use log_abs_score")
-        return np.exp(log_psi)
+    @staticmethod
+    def _exp(log_psi):
+        with np.errstate(over="ignore"):
+            return np.exp(log_psi)  # inf past float64, like any score
 
     def _feature_spins(self, X):
         X = as_features(X, self.N, 2)
@@ -303,7 +235,8 @@ class RBM(Network):
     def score(self, X):
         """psi on features X (B, N, 2), reading each spin as s_j = X[:, j, 0] - X[:, j, 1].
 
-        One-hot features give :meth:`amplitudes`. Not multilinear in X (see ``multilinear``).
+        One-hot features give :meth:`amplitudes`. Not multilinear in X (exp and cosh of it):
+        on other features it is not the coefficient tensor contracted with X.
         """
         s = self._feature_spins(X)
         return self._psi_mod_p(s) if self.p is not None else self._exp(self._log_psi(s))
@@ -319,11 +252,21 @@ class RBM(Network):
         return log_psi, np.ones_like(log_psi)
 
     def to_dense(self):
-        """psi on all 2^N configurations, shape (2,)*N (site 0 the most significant bit)."""
+        """psi on all 2^N configurations, shape (2,)*N (site 0 the most significant bit).
+
+        Refused (ValueError) if an amplitude exceeds float64: rescale by exp(-max log psi)
+        from :meth:`log_abs_score` instead.
+        """
         guard_dense(self.phys_dims, "RBM wave function")
         x = np.arange(2**self.N)
         configs = (x[:, None] >> np.arange(self.N - 1, -1, -1)) & 1  # (2^N, N)
-        return self.amplitudes(configs).reshape(self.phys_dims)
+        if self.p is not None:
+            return self.amplitudes(configs).reshape(self.phys_dims)
+        log_psi = self._log_psi(self._spins(configs))
+        if log_psi.max() > _LOG_MAX:
+            raise ValueError(f"amplitudes overflow float64 (largest log psi = {log_psi.max():.1f} > {_LOG_MAX:.1f}); "
+                             "use log_abs_score and rescale")
+        return np.exp(log_psi).reshape(self.phys_dims)
 
     # ---- gradients ---------------------------------------------------------------------
     def _grad_log(self, s, q):
@@ -359,15 +302,8 @@ class RBM(Network):
         """
         self._require_float("vjp")
         s = self._feature_spins(X)
-        g = self._upstream(g, s.shape[0])
+        g = as_upstream(g, (s.shape[0],))
         return self._grad_log(s, g if log else g * self._exp(self._log_psi(s)))
-
-    @staticmethod
-    def _upstream(g, B):
-        g = as_array(g, "g")
-        if np.iscomplexobj(g) or g.shape != (B,):
-            raise ValueError(f"g must be real with the shape of score(X), ({B},), got {g.dtype} {g.shape}")
-        return g.astype(np.float64, copy=False)
 
     def _require_float(self, what):
         if self.p is not None:

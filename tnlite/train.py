@@ -21,11 +21,11 @@ configurations (full batch, ``y=None``), whose g the caller writes down.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import warnings
 
 import numpy as np
 
+from ._progress import Progress
 from ._validate import as_data, as_int, as_labels, as_nonnegative, as_positive, as_rng
 from .network import Network
 
@@ -211,8 +211,10 @@ def fit(model, X, y, steps, lr, batch, rng, val=None, loss=None, patience=None, 
         return the best model seen.
     eval_every : int
         Steps between evaluations of `val`.
-    progress : bool
-        One progress line (a widget in a notebook, a text line in a terminal).
+    progress : bool or callable
+        One progress line (a widget in a notebook, a text line in a terminal), or a
+        function ``progress(step, loss, val_acc)`` called after every step (val_acc None
+        before the first evaluation), e.g. a panel's own bar.
 
     Returns
     -------
@@ -241,7 +243,7 @@ def fit(model, X, y, steps, lr, batch, rng, val=None, loss=None, patience=None, 
     hist = {k: [] for k in ("step", "loss", "train_acc", "val_step", "val_loss", "val_acc")}
     best, best_loss, since, stopped, prev = model, np.inf, 0, "done", None
     order, pos = rng.permutation(X.shape[0]), 0
-    bar = _Progress(steps) if progress else None
+    bar = Progress(steps, progress if callable(progress) else None) if progress else None
     try:
         for step in range(1, steps + 1):
             if batch == X.shape[0]:  # the full set, in its own order (a loss may pair samples with targets)
@@ -296,41 +298,3 @@ def _labels(model, X, y, loss, name):
         raise ValueError(f"the default loss needs C >= 2 class scores per sample; {type(model).__name__} gives "
                          f"shape {logabs.shape} for one sample (e.g. ConvAC.random(..., C=2)); or pass loss=")
     return as_labels(y, X.shape[0], logabs.shape[1], name)
-
-
-class _Progress:
-    """One line of progress: an ipywidgets bar in a notebook kernel, a carriage-return line elsewhere."""
-
-    def __init__(self, steps):
-        self.steps, self.every, self.widget = steps, max(1, steps // 50), None
-        try:
-            from IPython import get_ipython
-
-            if get_ipython() is not None and "IPKernelApp" in get_ipython().config:
-                import ipywidgets
-                from IPython.display import display
-
-                self.bar = ipywidgets.IntProgress(min=0, max=steps, description="training")
-                self.label = ipywidgets.Label()
-                self.widget = ipywidgets.HBox([self.bar, self.label])
-                display(self.widget)
-        except ImportError:  # pragma: no cover - IPython ships with the lab extra
-            pass
-
-    def _text(self, step, value, val_acc):
-        acc = f", val acc {val_acc:.3f}" if val_acc is not None else ""
-        return f"step {step}/{self.steps}: loss {value:.4f}{acc}"
-
-    def update(self, step, value, val_acc):
-        if step % self.every and step != self.steps:
-            return
-        if self.widget is not None:
-            self.bar.value, self.label.value = step, self._text(step, value, val_acc)
-        else:
-            print("\r" + self._text(step, value, val_acc), end="", file=sys.stderr, flush=True)
-
-    def close(self, stopped):
-        if self.widget is not None:
-            self.label.value += f" ({stopped})"
-        else:
-            print(f" ({stopped})", file=sys.stderr, flush=True)
