@@ -66,16 +66,21 @@ ADVICE = {
         "singular values."
     ),
     "MPS overlap <a|b>": (
-        "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) was "
-        "1.1-1.4x faster than the two tensordots over several runs (one thread); the rest of the gap to "
-        "the floor is per-site Python and small-GEMM overhead (200 GEMMs of 64 x 128)."
+        "`MPS.overlap` runs two GEMMs per site on reshaped views (the transposes are BLAS flags): "
+        "0.77x the time of the two tensordots it replaced (A/B in one process, thread CPU time, 11 "
+        "rounds). Both GEMMs run at ~50 GFLOP/s here; what is left (~1.3x the kernel floor) is per-site "
+        "Python and the small bonds at the chain's ends."
     ),
     "MPS left-canonical QR sweep": (
-        "`MPS.canonicalize` calls LAPACK's geqrf and orgqr directly on fresh products (scipy.linalg.qr's "
-        "checks and workspace queries cost ~10% on 128 x 64 matrices) and multiplies R into the next "
-        "core with one GEMM. Householder QR of 99 such matrices is the floor-setter (15.5 ms of the "
-        "~18 ms, one thread); CholeskyQR2 (two GEMMs and a Cholesky) would be faster but loses "
-        "orthogonality on ill-conditioned cores."
+        "`MPS.canonicalize` calls LAPACK directly on fresh products: from 64 columns the blocked "
+        "geqrt + gemqrt (128 against 159 µs for geqrf + orgqr at 128 x 64, which run unblocked below "
+        "LAPACK's crossover of 128 columns), and R goes into the next core by trmm, which reads R's "
+        "triangle in place (no triu copy, half a GEMM's multiplications), before Q is formed: 0.83x "
+        "the time of the geqrf + orgqr + triu + GEMM sweep (A/B, thread CPU time). The QR is the "
+        "floor-setter: LAPACK's Householder QR of 128 x 64 runs at ~20 GFLOP/s here (its panels are "
+        "level-2 BLAS), so the sweep sits near its kernel floor. CholeskyQR2 (GEMM, Cholesky, "
+        "triangular solve) was no faster with OpenBLAS's small syrk/trsm (179 against 167 µs) and "
+        "loses orthogonality on ill-conditioned cores."
     ),
     "MPS batched amplitudes": (
         "Chunk the batch: the (B, d, chi) product of each site leaves the cache at B = 10,000. "
@@ -84,19 +89,45 @@ ADVICE = {
         "(one GEMM per value, no wasted half) 64 ms (2.4x). Both keep the result to 1e-12."
     ),
     "deep ConvAC forward": (
-        "`ConvAC.score` transposes each layer once per call to a contiguous (n, in, out) array "
-        "(numpy's stacked matmul was ~1.6x slower on the transposed view) and pools in place; "
-        "batch chunks of 512 keep the (n, b, r) temporaries in cache. What is left is numpy's "
-        "per-position small GEMMs (16 x 16 weights): float32 would roughly halve it (the torch "
-        "float32 row), a compiled kernel more."
+        "`ConvAC.score` reads layer 0's inputs where they lie in X (BLAS takes the strided rows; the "
+        "gathered, transposed copy it replaced cost ~40% of the pass), runs batch chunks sized so that "
+        "one position's (b, r) activations fill the L1 cache (256 samples at r = 16: measured best at "
+        "r = 8, 16, 32), and pools in place: 0.71x the time of the previous pass (A/B, thread CPU "
+        "time), bit-identical. What is left is three kernels numpy cannot do faster (the kernel "
+        "table): the K = M = 4 GEMMs of layer 0, the 16 x 16 GEMMs (~50 GFLOP/s in cache, ~90% of "
+        "the peak) and the product pooling, an elementwise multiply at numpy's ~3 G products/s; "
+        "layer 0 runs slower in the pass than in cache since X (82 MB) streams from memory. Stacking "
+        "positions into one large GEMM was slower (its operands leave the cache), and the Khatri-Rao "
+        "fusion of layer 0 with the first pooling (one K = M^2 GEMM) loses to the outer products it "
+        "needs (numpy loops of length M). float32 would roughly halve it (the torch float32 row)."
+    ),
+    "deep ConvAC 2D forward": (
+        "As the 1D pass, with the 2x2 windows: layer 0 reads X through a view whose axes, the grid's "
+        "row and column bits interleaved, run over the positions in Z order (no gathered copy: 0.72x "
+        "the time of the previous pass). Each window pools four positions, so the product pooling "
+        "(three multiplies per pooled vector, at numpy's elementwise rate) weighs more than in 1D, "
+        "and the GEMMs of the layers above 0 fewer: the kernel table names the largest term."
+    ),
+    "shallow ConvAC / CP forward": (
+        "`ShallowConvAC.score` and `CP.score` share one kernel: the N convs as stacked GEMMs on X read "
+        "in place, then the product over positions by pairwise halving (log2 N numpy calls instead of "
+        "N), block by block of positions whose (G, b, r) products fill the L2 cache: 0.41x (shallow) "
+        "and 0.62x (CP) the time of the previous passes. Its flops are few (N r products per sample "
+        "after layer 0), so the floor is low and the product over positions, at numpy's elementwise "
+        "rate, is the largest term."
     ),
     "RAC forward (depth 1)": (
-        "`RAC.score` already runs batch chunks with a position-major copy per chunk. It is about "
-        "as good as numpy gets: the per-step GEMMs have inner dimension R = 16 and "
-        "M = 4, where OpenBLAS runs far below its large-matrix peak, so the GEMM floor is not "
-        "reachable. Prototypes with reused buffers and batch chunks were within noise of tnlite "
-        "(0.16-0.19 s against 0.15-0.19 s), and projecting all inputs at once was 2x slower (the "
-        "(B, N, R) temporary leaves the cache). Only float32 or a compiled kernel would help."
+        "`RAC.score` writes every step's products into three reused (b, R) buffers, reads each step's "
+        "inputs where they lie in X (no position-major copy), and sizes its batch chunks so that those "
+        "buffers fill a quarter of the L2 cache (682 samples at R = 16: measured best at R = 8, 16, 32): "
+        "0.63x the time of the previous pass (A/B, thread CPU time). The per-step GEMMs have inner "
+        "dimension R = 16 and M = 4, and the elementwise product runs at numpy's rate: it sits near "
+        "its kernel floor. Projecting all inputs at once, or 16 steps at once, was no faster (the "
+        "projections leave the cache). Only float32 or a compiled kernel would help."
+    ),
+    "RAC forward (depth 2)": (
+        "As depth 1 (the same buffers and chunks); each upper layer adds two 16 x 16 GEMMs and a "
+        "product per step."
     ),
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
