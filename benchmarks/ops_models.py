@@ -154,3 +154,33 @@ def _convac_terms(net, B, pool, n):
                  [(2.0 * B * n[l] * r * r, gemm(n[l], b, r, r, batch_step=pool)) for l in range(1, net.L)]),
             Term(f"product pooling over {pool}",
                  [((pool - 1.0) * B * n[l] * r, pool_multiply(n[l - 1], b, r, pool)) for l in range(1, net.L + 1)])]
+
+
+def case_overlapping(quick):
+    N, M, r, K, depth, B = (64, 4, 16, 3, 2, 2000) if quick else (256, 4, 16, 3, 2, 10_000)
+    op, size = "overlapping ConvAC forward", f"N={N}, M={M}, r={r}, K={K}, depth={depth}, B={B:,}"
+    reuse = tnlite_module("reuse")
+    if reuse is None:
+        return missing(op, size, "reuse")
+    net = reuse.OverlappingConvAC.random(N, M, r, K, depth, rng=15)
+    X = _features(B, N, M, np.random.default_rng(16))
+    ref = "tnlite OverlappingConvAC.score"
+    impls = {ref: lambda: net.score(X)}
+    notes = {ref: "position-major (n, B, c), one stacked matmul per layer and offset, batch chunks"}
+    torch = peer("torch")
+    if torch is not None:
+        import torch_peers
+
+        Xt = torch.from_numpy(X)
+        tw = ([torch.from_numpy(W) for W in net.layers], torch.from_numpy(net.conv), torch.from_numpy(net.w_out))
+        impls["torch (float64)"] = lambda: torch_peers.overlapping_forward(Xt, *tw)
+        notes["torch (float64)"] = "the same layout: (n, B, c), bmm per offset, batch chunks of 512"
+
+    def outputs(res):
+        return {k: np.asarray(v.numpy() if hasattr(v, "numpy") else v, dtype=float) for k, v in res.items()}
+
+    n = [N - l * (K - 1) for l in range(depth + 1)]
+    flops = B * (sum(n[l + 1] * K * (2.0 * r * (M if l == 0 else r) + r) for l in range(depth))
+                 + n[-1] * (2.0 * r * r + r) + 2.0 * r)
+    return Case(op, size, impls, outputs, rtol=1e-10, check="scores, max|a-b|/max|b|",
+                flops=flops, bytes=X.nbytes, notes=notes)

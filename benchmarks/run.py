@@ -129,6 +129,13 @@ ADVICE = {
         "As depth 1 (the same buffers and chunks); each upper layer adds two 16 x 16 GEMMs and a "
         "product per step."
     ),
+    "overlapping ConvAC forward": (
+        "`OverlappingConvAC.score` runs the same position-major layout as the deep ConvAC: per layer, K "
+        "stacked matmuls on contiguous slices of positions (views, no gather) multiplied in place, batch "
+        "chunks of 512. What is left is numpy's per-position small GEMMs (4 x 16 and 16 x 16 weights, 254 "
+        "positions). A compiled kernel would help; float32 would first need a rescaled product (the N = 256 "
+        "scores, ~1e-80, are below its range)."
+    ),
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
         "Python loops that build the node index and capacity lists. For trees, a level-by-level "
@@ -152,6 +159,15 @@ ADVICE = {
         "1/30 of the memory, but the solve is only ~5% faster with it (1.41 against 1.49 s): "
         "the Lanczos work dominates."
     ),
+    "exact rank mod p": (
+        "`tensors.rank_mod_p` eliminates over column panels on float64 BLAS (exact: residues "
+        "|x| <= p/2 + 2, reduced mod p before a sum could pass 2^53) and finds each panel's pivots "
+        "by a Gauss-Jordan step per pivot in int64. At 256 x 256 those 256 Python steps (~8 us "
+        "each, numpy call overhead) are most of the time, so python-flint's compiled elimination "
+        "is faster there; from ~350 on the matrix products dominate and tnlite is faster. Only a "
+        "compiled pivot loop would close the small-size gap (benchmarks/README.md has the variants "
+        "tried)."
+    ),
 }
 
 
@@ -170,6 +186,10 @@ NOT_MEASURED = [
     "torch float32 for the shallow ConvAC and the depth-2 RAC: their scores (~1e-56 at N = 256; ~1e-80 "
     "at N = 32, depth 2) are below float32's range. The depth-2 RAC runs 8x shorter sequences, 8x more "
     "of them: at N = 64 its scores already leave float64's range (their logs grow like t^2).",
+    "galois above 256 x 256 for the exact rank: its row reduction took 16.6 s at 1,024 x 1,024 (one "
+    "run, against 0.11 s at 256; ~n^3, so ~18 min at 4,096); python-flint is the peer there.",
+    "torch float32 for the overlapping ConvAC: its scores at N = 256 are ~1e-80 (a global product "
+    "over 252 positions of unit-size factors), below float32's range.",
     "Min cut in quimb/TeNPy: none; networkx's `minimum_cut` (preflow-push) is the peer.",
     "tnlite via MPS for all-cut entropies (`MPS.from_dense(A).entropies()`): the TT-SVD is "
     "timed in the dense -> MPS rows; left out here to keep `make bench` under 5 minutes.",
@@ -193,11 +213,16 @@ def cases(quick):
     yield lambda: ops_models.case_convac(quick, "shallow")
     yield lambda: ops_models.case_rac(quick)
     yield lambda: ops_models.case_rac(quick, depth=2)
+    yield lambda: ops_models.case_overlapping(quick)
     yield lambda: ops.case_mincut(quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_build(N, quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_ground(N, quick)
+    import ops_exact
+
+    for m, n, k in ops_exact.cases(quick):
+        yield lambda m=m, n=n, k=k: ops_exact.case_rank_mod_p(m, n, k)
 
 
 def main(argv=None):
@@ -251,7 +276,8 @@ def main(argv=None):
     peak32, _ = harness.matmul_peak(n_peak, np.float32)
     bw = harness.copy_bandwidth()
     log(f"   float64 {peak64 / 1e9:.1f} GFLOP/s, float32 {peak32 / 1e9:.1f} GFLOP/s, copy {bw / 1e9:.1f} GB/s")
-    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba"])
+    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba", "flint",
+                             "galois"])
     log("   " + ", ".join(f"{k} {v}" for k, v in vers.items()))
 
     # operations

@@ -135,3 +135,37 @@ def rac_forward(X, h0, W_H, W_I, W_O, chunk=1024):
                     torch.mm(h[k], WIt[k + 1], out=u)  # the next layer's input
         out[s:s + b] = h[-1] @ W_O
     return out
+
+
+@torch.inference_mode()
+def overlapping_forward(X, layers, conv, w_out, chunk=512):
+    """1D overlapping ConvAC scores (stride 1, kernel K), unshared weights.
+
+    u_l,j = prod_k layers[l-1][j, k] @ u_{l-1,j+k}      layers[l-1]: (n_l, K, r, r_in)
+    y = w_out . prod_j (conv[j] @ u_L,j)                  conv: (n_L, r, r_in), w_out: (r,)
+
+    Position-major (n, B, c): each offset k of a layer is one bmm on the slice of positions
+    k..k+n_l-1, multiplied in place; batch chunks keep the temporaries in cache.
+
+    Parameters
+    ----------
+    X : Tensor, shape (B, N, M)
+
+    Returns
+    -------
+    Tensor, shape (B,)
+    """
+    B = X.shape[0]
+    out = torch.empty(B, dtype=X.dtype)
+    Wt = [W.permute(1, 0, 3, 2).contiguous() for W in layers]  # (K, n, in, out)
+    Ct = conv.transpose(1, 2).contiguous()  # (n_L, in, out)
+    for s in range(0, B, chunk):
+        v = X[s:s + chunk].transpose(0, 1).contiguous()  # (N, b, M)
+        for W in Wt:
+            n = W.shape[1]
+            u = torch.bmm(v[0:n], W[0])  # (n, b, r)
+            for k in range(1, W.shape[0]):
+                u.mul_(torch.bmm(v[k:k + n], W[k]))
+            v = u
+        out[s:s + chunk] = torch.prod(torch.bmm(v, Ct), dim=0) @ w_out
+    return out

@@ -335,3 +335,15 @@ def test_browser_latency_is_read_from_the_browser_tests_table(tmp_path, monkeypa
     path.write_text("load average 0.5\n\n| lesson | slider | key to image, median (ms) |\n|---|---|---|\n| 00 | theta | 180 |\n")
     text = run.browser_section()
     assert "| 00 | theta | 180 |" in text and "as tests/test_browser.py measured it on 20" in text
+
+
+def test_exact_rank_benchmark_builds_exact_products_and_counts_lu_flops():
+    import ops_exact
+
+    p, (m, n, k) = ops_exact.P, (7, 9, 3)
+    rng = np.random.default_rng(5)
+    X, Y = rng.integers(0, p, (m, k)), rng.integers(0, p, (k, n))  # the draws planted makes
+    want = (X.astype(object) @ Y.astype(object)) % p
+    got = ops_exact.planted(m, n, k, np.random.default_rng(5))
+    assert (got.astype(object) == want).all()
+    assert ops_exact.elimination_flops(30, 30, 30) == pytest.approx(2 / 3 * 30**3)

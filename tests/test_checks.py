@@ -316,6 +316,19 @@ WRONG = [
     ("rac_rank_bounds", lambda N, M, R: [min(M**t, M ** (N - t)) for t in range(1, N)], "hidden size R"),
     ("rac_rank_bounds", lambda N, M, R: [min(R**2, M**t, M ** (N - t)) for t in range(1, N)], "R**2"),
     ("rac_rank_bounds", lambda N, M, R: [np.log2(min(R, M**t, M ** (N - t))) for t in range(1, N)], "in bits"),
+    # 08
+    ("light_cone_rank", lambda N, M, r, K, L: r * M ** (L * (K - 1)), "did not cap the rank by M^(N/2)"),
+    ("light_cone_rank", lambda N, M, r, K, L: min(M ** (L * (K - 1)), M ** (N // 2)), "left out the r channels"),
+    ("light_cone_rank", lambda N, M, r, K, L: min(r * M ** (L * K), M ** (N // 2)), "L*K inputs wide"),
+    ("duplicated_operands", lambda net: [net.to_dense(), list(range(net.N)), list(range(net.N))],
+     "copies; the network reads it"),
+    ("duplicated_operands", lambda net: S["duplicated_operands"](net)[:-3] + S["duplicated_operands"](net)[-1:],
+     "without the readout w_out"),
+    ("duplicated_operands", lambda net: S["duplicated_operands"](net)[:-1] + [list(range(net.N - 1))],
+     "your output has"),
+    ("partition_without_gain", lambda N: list(range(N // 2)), "re-use gains here"),
+    ("partition_without_gain", lambda N: [0], "fewer than N/4"),
+    ("partition_without_gain", lambda N: [0, 1, N], "not a set of distinct inputs"),
 ]
 
 

@@ -279,7 +279,7 @@ def test_score_rejects_wrong_feature_shapes():
 
 def test_depth_one_only_methods_explain_why():
     deep = RAC.random(4, 2, 2, depth=2, rng=0)
-    for method, args in (("to_mps", ()), ("min_cut", ([0, 1],)), ("mps_cores", ()), ("graph", ())):
+    for method, args in (("to_mps", ()), ("mps_cores", ())):  # graph and min_cut: the duplicated network
         with pytest.raises(ValueError, match=r"depth 1 only; this RAC has depth 2.*information re-use.*not an MPS"):
             getattr(deep, method)(*args)
     with pytest.raises(ValueError, match=r"to_mps needs a real-valued RAC; this one computes modulo p"):

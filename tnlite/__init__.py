@@ -41,6 +41,7 @@ from .mps import MPS
 from .network import Graph, Network
 from . import partitions
 from .rac import RAC
+from .reuse import OverlappingConvAC
 from . import spins
 from .tree import TreeTN, mera_graph
 # --- end of modules ---

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import as_array, as_residues
+from . import as_array, as_int, as_residues
 
 
 def _as_layers(x, name, single_ndim):
@@ -154,3 +154,58 @@ def as_conv_layers(layers, w_out, N, pool):
     if w_out.shape[0] != r_in:
         raise ValueError(f"w_out must have shape ({r_in},) to match the last layer's channels, got {w_out.shape}")
     return tuple(widths)
+
+
+def as_overlap_geometry(grid, K, depth):
+    """The grid shapes of an overlapping ConvAC's layers 0..depth (stride 1, valid windows of K).
+
+    `grid` is N, (N,) or (side, side); layer l has side - l*(K-1) positions along each axis,
+    which must leave at least one.
+    """
+    grid = (as_int(grid, "grid", minimum=1),) if np.ndim(grid) == 0 else tuple(
+        as_int(s, "grid", minimum=1) for s in grid)
+    if len(grid) not in (1, 2) or len(grid) == 2 and grid[0] != grid[1]:
+        raise ValueError(f"grid must be N or (side, side), got {grid}")
+    shapes = [grid]
+    for l in range(1, depth + 1):
+        shapes.append(tuple(s - l * (K - 1) for s in grid))
+    last = shapes[-1]
+    if min(last) < 1:
+        what = "N" if len(grid) == 1 else "side"
+        most = (min(grid) - 1) // (K - 1)
+        raise ValueError(f"depth={depth} with K={K} leaves {what} - depth*(K-1) = {grid[0]} - {depth * (K - 1)} "
+                         f"= {last[0]} positions; it needs at least 1 (depth <= {most} here)")
+    return shapes
+
+
+def as_overlap_weights(layers, conv, w_out, shapes, K):
+    """Check an overlapping ConvAC's weights against its grid shapes; returns (M, r).
+
+    ``layers[l]``: (n_{l+1}, K**dim, r, r_in) with r_in = M for l = 0 and r after;
+    conv: (n_L, r, r_in); w_out: (r,). n_l is the number of positions of layer l.
+    """
+    dim = len(shapes[0])
+    taps = K**dim
+    if conv.ndim != 3:
+        raise ValueError(f"conv must have shape (n_L, r, r_in) (position, out, in), got {conv.shape}")
+    r = conv.shape[1]
+    M = layers[0].shape[-1] if layers else conv.shape[2]
+    if layers and layers[0].ndim != 4:
+        raise ValueError(f"layers[0] must have shape (n_1, K**{dim}, r, M) (position, offset, out, in), "
+                         f"got {layers[0].shape}")
+    if min(r, M) < 1:
+        raise ValueError(f"every width must be >= 1: conv has shape {conv.shape}, M = {M}")
+    for l, W in enumerate(layers):
+        n = int(np.prod(shapes[l + 1]))
+        need = (n, taps, r, M if l == 0 else r)
+        if W.shape != need:
+            raise ValueError(f"layers[{l}] must have shape {need} (positions of layer {l + 1}, K**{dim} offsets, "
+                             f"r out, {'M' if l == 0 else 'r'} in), got {W.shape}")
+    n_L = int(np.prod(shapes[-1]))
+    need = (n_L, r, r if layers else M)
+    if conv.shape != need:
+        raise ValueError(f"conv must have shape {need} (the {n_L} last positions, r out, "
+                         f"{'r' if layers else 'M'} in), got {conv.shape}")
+    if w_out.shape != (r,):
+        raise ValueError(f"w_out must have shape (r,) = ({r},) to match conv, got {w_out.shape}")
+    return M, r

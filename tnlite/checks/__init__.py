@@ -28,6 +28,7 @@ from .tree import (ALLOCATION, HAND_PARTITIONS, HAND_TREE, check_hand_min_cuts, 
 from .convac import (HAND_CONVAC, HAND_CONVAC_CUT, check_convac_coefficient_tensor, check_convac_min_cut_predictions,
                      check_convac_tree, check_hand_coefficient_tensor)
 from .rac import HAND_RAC_CUT, check_rac_min_cut_predictions, check_rac_mps_cores, check_rac_rank_bounds, check_rac_score
+from .reuse import check_duplicated_operands, check_light_cone_rank, check_partition_without_gain
 
 __all__ = [
     # 01 tensors and diagrams
@@ -44,4 +45,6 @@ __all__ = [
     "check_convac_min_cut_predictions",
     # 06 RAC is an MPS
     "check_rac_score", "check_rac_mps_cores", "check_rac_rank_bounds", "check_rac_min_cut_predictions",
+    # 08 information re-use
+    "check_light_cone_rank", "check_duplicated_operands", "check_partition_without_gain",
 ]

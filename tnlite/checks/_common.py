@@ -10,6 +10,7 @@ with numpy alone for the lessons that share them. Leg orders are the library's: 
 from __future__ import annotations
 
 import functools
+import json
 import os
 from string import ascii_letters
 
@@ -27,31 +28,46 @@ class _Wrong(Exception):
 
 
 def _checker(task):
-    """Wrap a check body: print the verdict, return True/False, let only a stub's error out."""
+    """Wrap a check body: print the verdict, return True/False, let only a stub's error out.
+
+    Each verdict is also appended, as one JSON line, to the file $TNLITE_VERDICTS names
+    when it is set (`make grade` sets it for each submission's kernel).
+    """
 
     def decorate(body):
+        def record(passed, message):
+            if os.environ.get("TNLITE_VERDICTS"):
+                with open(os.environ["TNLITE_VERDICTS"], "a", encoding="utf-8") as out:
+                    out.write(json.dumps({"checker": body.__name__, "task": task, "passed": passed,
+                                          "message": message}) + "\n")
+
         @functools.wraps(body)
         def check(fn, *args, **kwargs):
             __tracebackhide__ = True  # IPython and pytest leave this frame out of a traceback
             if not callable(fn):
                 print(f"Not yet: {task}: pass your function itself, e.g. check_{task}({task}), "
                       f"not {type(fn).__name__} {fn!r:.60}")
+                record(False, f"not a function: got {type(fn).__name__}")
                 return False
             try:
                 verdict = body(fn, *args, **kwargs)
             except NotImplementedError as stub:
                 # an unfinished task: its own message says what to do; show it as raised in the
                 # reader's cell, without the checker's frames (whose source lines hold other hints)
+                record(None, f"not done yet: `{getattr(fn, '__name__', task)}` still raises NotImplementedError")
                 raise stub.with_traceback(_readers_part(stub.__traceback__)) from None
             except _Wrong as wrong:
                 print(f"Not yet: {task}, {wrong.message}")
                 if wrong.hint:
                     print(f"  hint: {wrong.hint}")
+                record(False, wrong.message + (f" (hint: {wrong.hint})" if wrong.hint else ""))
                 return False
             except Exception as exc:  # a checker must not crash on a strange answer
                 print(f"Not yet: {task}: checking your answer failed with {type(exc).__name__}: {exc}")
+                record(False, f"checking the answer failed with {type(exc).__name__}: {exc}")
                 return False
             print(f"Correct: {task} -- {verdict}")
+            record(True, verdict)
             return True
 
         check.task = task

@@ -10,11 +10,16 @@ A notebook cell builds and shows a panel in one line.
 Modules: `panel` (FigurePane, Panel), then one per lesson topic: `states` (00),
 `matricization` (01), `entanglement` (02-03), `tree` (04), `convac` (05), `rac` (06).
 """
+from .._optional import require as _require
+
+_require("tnlite.widgets", "matplotlib", "ipywidgets")
+
 from .convac import build_convac_partition
 from .entanglement import build_entanglement_profile, build_mps_truncation
 from .matricization import build_matricization
 from .panel import FigurePane, Panel
 from .rac import build_rac_entropy
+from .reuse import build_overlap_partition
 from .states import build_two_qubit
 from .tree import build_tree_partition, tree_partitions
 

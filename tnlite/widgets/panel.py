@@ -6,6 +6,7 @@ artists and data; `_SyncPanel` is a Panel whose update may set its own controls.
 """
 from __future__ import annotations
 
+import base64
 import io
 import time
 
@@ -101,6 +102,24 @@ class Panel(widgets.VBox):
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.update()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget view, plus a PNG of the figure for renderers without a kernel.
+
+        JupyterLab and Voila show the widget; a static renderer (a site built from
+        executed notebooks, nbconvert, a repository browser) shows the PNG instead.
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        if "application/vnd.jupyter.widget-view+json" in data:
+            pane = self._pane.widget
+            if isinstance(pane, widgets.Image) and pane.format == "png" and pane.value:
+                png = bytes(pane.value)  # the picture the pane already shows
+            else:  # ipympl canvas, or nothing drawn yet outside a kernel
+                buffer = io.BytesIO()
+                self.fig.savefig(buffer, format="png")
+                png = buffer.getvalue()
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+        return data
 
     def value(self, name):
         """Current value of control `name`."""
