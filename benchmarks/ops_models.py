@@ -166,7 +166,8 @@ def case_overlapping(quick):
     X = _features(B, N, M, np.random.default_rng(16))
     ref = "tnlite OverlappingConvAC.score"
     impls = {ref: lambda: net.score(X)}
-    notes = {ref: "position-major (n, B, c), one stacked matmul per layer and offset, batch chunks"}
+    notes = {ref: "position-major (n, B, c), one stacked matmul per layer and offset on views of X, batch chunks "
+                  "sized from the L1 cache"}
     torch = peer("torch")
     if torch is not None:
         import torch_peers
@@ -182,5 +183,14 @@ def case_overlapping(quick):
     n = [N - l * (K - 1) for l in range(depth + 1)]
     flops = B * (sum(n[l + 1] * K * (2.0 * r * (M if l == 0 else r) + r) for l in range(depth))
                  + n[-1] * (2.0 * r * r + r) + 2.0 * r)
+    b = tnlite_module("_linalg").conv_chunk(r, 8)
+    terms = [Term(f"layer 1: K GEMMs per position, inner dimension M = {M}",
+                  [(2.0 * B * n[1] * K * M * r, gemm(n[1], b, M, r, rows_apart=N))]),
+             Term(f"layers 2..depth and the 1x1 conv: GEMMs with inner dimension r = {r}",
+                  [(2.0 * B * n[l + 1] * K * r * r, gemm(n[l + 1], b, r, r)) for l in range(1, depth)]
+                  + [(2.0 * B * n[-1] * r * r, gemm(n[-1], b, r, r))]),
+             Term("products over the K offsets and over the last positions",
+                  [((K - 1.0) * B * n[l + 1] * r, pool_multiply(2 * n[l + 1], b, r)) for l in range(depth)]
+                  + [((n[-1] - 1.0) * B * r, pool_multiply(n[-1], b, r))])]
     return Case(op, size, impls, outputs, rtol=1e-10, check="scores, max|a-b|/max|b|",
-                flops=flops, bytes=X.nbytes, notes=notes)
+                flops=flops, bytes=X.nbytes, notes=notes, terms=terms)

@@ -264,3 +264,28 @@ def test_overlap_equals_the_dense_inner_product(kinds):
     # <a|b> is small (random states): the rounding is relative to |a| |b| = 1
     assert abs(a.overlap(b) - np.vdot(psi, phi)) <= 1e-13 * np.linalg.norm(psi) * np.linalg.norm(phi)
     close(a.overlap(a.canonicalize(3)), np.vdot(psi, psi))
+
+
+# ----------------------------------------------------------------------------- overlapping ConvAC
+def old_overlapping_score(net, X):
+    """The previous OverlappingConvAC.score: one chunk, X copied position-major, np.prod over positions."""
+    Ws, Ct = net._transposed()
+    V = np.ascontiguousarray(X.transpose(1, 0, 2)).reshape(net.grid + (X.shape[0], net.M))
+    V = net._activations(V, Ws, Ct).reshape(-1, X.shape[0], net.r)
+    if net.p is None:
+        return np.prod(V, axis=0) @ net.w_out
+    out = V[0]
+    for v in V[1:]:
+        out = out * v % net.p
+    return out @ net.w_out % net.p
+
+
+@pytest.mark.parametrize("kind", ["float", "exact"])
+def test_overlapping_convac_reads_x_in_place_in_chunks(small_caches, kind):
+    rng = np.random.default_rng(5)
+    p = P if kind == "exact" else None
+    for net in (tl.OverlappingConvAC.random(11, 3, 2, 3, 2, rng=1, p=p),
+                tl.OverlappingConvAC.random_2d(5, 2, 3, 2, 1, rng=2, p=p)):
+        X = features(rng, 70, net.N, net.M, kind)  # three chunks of 32 samples
+        got, want = net.score(X), old_overlapping_score(net, X)
+        assert np.array_equal(got, want) if kind == "exact" else np.allclose(got, want, rtol=1e-13, atol=0)

@@ -40,7 +40,7 @@ import math
 import numpy as np
 
 from ._copynet import CopyNetwork
-from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
+from ._linalg import conv_chunk, haar_isometries, matmul, mod, product_over_positions, unit_vector
 from ._validate import (as_array, as_configs, as_int, as_overlap_geometry, as_overlap_weights, as_prime,
                         as_residues, as_rng, as_rows, guard_dense)
 from .features import one_hot
@@ -64,16 +64,6 @@ def _draw(rng, shape, r_in, first, p):
         W = rng.choice([-1.0, 1.0], size=shape) * np.exp(rng.uniform(-0.5, 0.5, size=shape))
         return W * (math.sqrt(r_out) / np.linalg.norm(W, axis=-2, keepdims=True))
     return haar_isometries(shape[:-2], r_out, r_in, rng) * math.sqrt(max(r_out, r_in) / r_in)
-
-
-def _product_over_positions(V, p):
-    """prod_j V[j] over the first axis, mod p if set: (n, ...) -> (...)."""
-    if p is None:
-        return np.prod(V, axis=0)
-    out = V[0]
-    for v in V[1:]:
-        out = out * v % p
-    return out
 
 
 def _box(start, width):
@@ -223,11 +213,12 @@ class OverlappingConvAC(Network):
         X = self._as_features(X)
         Ws, Ct = self._transposed()
         out = np.empty(X.shape[0], dtype=np.result_type(X.dtype, self.conv.dtype, self.w_out.dtype))
-        for s in range(0, X.shape[0], CHUNK):
-            x = X[s:s + CHUNK]
-            V = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(self.grid + (x.shape[0], self.M))  # grid + (b, M)
+        b = conv_chunk(self.r, out.itemsize)  # as ConvAC.score: one position's (b, r) block fills L1
+        for s in range(0, X.shape[0], b):
+            x = X[s:s + b]
+            V = x.transpose(1, 0, 2).reshape(self.grid + (x.shape[0], self.M))  # grid + (b, M): a view of X
             V = self._activations(V, Ws, Ct).reshape(-1, x.shape[0], self.r)  # (n_L, b, r)
-            out[s:s + CHUNK] = matmul(_product_over_positions(V, self.p), self.w_out, self.p)  # (b,)
+            out[s:s + b] = matmul(product_over_positions(V, self.p), self.w_out, self.p)  # (b,)
         return out
 
     def amplitudes(self, configs):
