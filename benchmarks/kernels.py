@@ -77,7 +77,7 @@ def gemm(batch, m, k, n, rows_apart=1, batch_step=1):
     lead = (batch,) if batch else ()
     label = (f"GEMM ({m} x {k}) @ ({k} x {n})" + (f", {batch} stacked" if batch else "")
              + (", A's rows read in place from X" if rows_apart > 1 else "")
-             + (f", A every {batch_step}th of a stack" if batch_step > 1 else ""))
+             + (f", A one matrix in {batch_step} of a stack" if batch_step > 1 else ""))
 
     def make():
         rng = np.random.default_rng(0)
