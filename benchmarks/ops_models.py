@@ -194,3 +194,83 @@ def case_overlapping(quick):
                   + [((n[-1] - 1.0) * B * r, pool_multiply(n[-1], b, r))])]
     return Case(op, size, impls, outputs, rtol=1e-10, check="scores, max|a-b|/max|b|",
                 flops=flops, bytes=X.nbytes, notes=notes, terms=terms)
+
+
+def _flat(grads):
+    """A list of gradient arrays (numpy or torch) as one float64 vector, for the check."""
+    return np.concatenate([np.asarray(G.numpy() if hasattr(G, "numpy") else G, dtype=float).ravel() for G in grads])
+
+
+def case_convac_train(quick):
+    """One training step's gradients (forward + backward) of a deep ConvAC, tnlite's vjp against torch autograd."""
+    N, M, r, B = (32, 4, 8, 256) if quick else (64, 4, 16, 1024)
+    op, size = "deep ConvAC training step", f"N={N}, M={M}, widths {r}, B={B:,}, float64"
+    convac = tnlite_module("convac")
+    if convac is None or not hasattr(convac.ConvAC, "vjp"):
+        return missing(op, size, "convac")
+    L = int(np.log2(N))
+    net = convac.ConvAC.random(N, M, [r] * L, rng=13)
+    X = _features(B, N, M, np.random.default_rng(14))
+    g = np.random.default_rng(15).standard_normal(B)
+    impls = {"tnlite vjp(log=True)": lambda: net.vjp(X, g, log=True)}
+    notes = {"tnlite vjp(log=True)": "gradient of sum g log|score|: the rescaled forward pass kept, then "
+                                     "one backward pass in the same (n, B, c) layout, chunks of 512"}
+    torch = peer("torch")
+    if torch is not None:
+        import torch_peers
+
+        tX, tg = torch.from_numpy(X), torch.from_numpy(g)
+        tw = (torch.from_numpy(np.ascontiguousarray(net.layers[0])),
+              [torch.from_numpy(np.ascontiguousarray(W)) for W in net.layers[1:]], torch.from_numpy(net.w_out))
+        impls["torch autograd (float64)"] = lambda: torch_peers.convac_log_loss_grad(tX, *tw, tg)
+        notes["torch autograd (float64)"] = "the forward pass of the forward row with autograd, backward() per chunk"
+    flops = 3 * (2.0 * B * N * M * r + sum(2.0 * B * (N >> l) * r * r for l in range(1, L)))  # forward + 2x backward
+    return Case(op, size, impls, lambda res: {k: _flat(v) for k, v in res.items()}, rtol=1e-9,
+                check="all gradients, max|a-b|/max|b|", flops=flops, bytes=X.nbytes, notes=notes)
+
+
+def case_rac_train(quick):
+    """One training step's gradients of a depth-1 RAC (backpropagation through time) against torch autograd."""
+    N, M, R, B = (32, 4, 8, 256) if quick else (64, 4, 16, 1024)
+    op, size = "RAC training step (depth 1)", f"N={N}, M={M}, R={R}, B={B:,}, float64"
+    rac = tnlite_module("rac")
+    if rac is None or not hasattr(rac.RAC, "vjp"):
+        return missing(op, size, "rac")
+    net = rac.RAC.random(N, M, R, rng=11)
+    X = _features(B, N, M, np.random.default_rng(12))
+    g = np.random.default_rng(13).standard_normal(B)
+    impls = {"tnlite vjp(log=True)": lambda: net.vjp(X, g, log=True)}
+    notes = {"tnlite vjp(log=True)": "rescaled states kept per step, then backpropagation through time"}
+    torch = peer("torch")
+    if torch is not None:
+        import torch_peers
+
+        w = [torch.from_numpy(np.ascontiguousarray(a)) for a in (net.h0[0], net.W_H[0], net.W_I[0], net.W_O)]
+        tX, tg = torch.from_numpy(X), torch.from_numpy(g)
+        impls["torch autograd (float64)"] = lambda: torch_peers.rac_log_loss_grad(tX, *w, tg)
+        notes["torch autograd (float64)"] = "the RAC forward with autograd (no in-place buffers), backward() per chunk"
+    flops = 3 * N * B * (2.0 * R * R + 2.0 * R * M + R)
+    return Case(op, size, impls, lambda res: {k: _flat(v) for k, v in res.items()}, rtol=1e-9,
+                check="all gradients, max|a-b|/max|b|", flops=flops, bytes=X.nbytes, notes=notes)
+
+
+def case_log_forward(quick):
+    """The log-domain forward pass (log_abs_score) against the plain one (score), the same deep ConvAC."""
+    N, M, r, B = (64, 4, 16, 2000) if quick else (256, 4, 16, 10_000)
+    op, size = "deep ConvAC log-domain forward", f"N={N}, M={M}, widths {r}, B={B:,}"
+    convac = tnlite_module("convac")
+    if convac is None or not hasattr(convac.ConvAC, "log_abs_score"):
+        return missing(op, size, "convac")
+    net = convac.ConvAC.random(N, M, [r] * int(np.log2(N)), rng=13)
+    X = _features(B, N, M, np.random.default_rng(14))
+    impls = {"tnlite log_abs_score": lambda: net.log_abs_score(X), "tnlite score (plain)": lambda: net.score(X)}
+
+    def outputs(res):
+        logabs, sign = res["tnlite log_abs_score"]
+        return {"tnlite log_abs_score": sign * np.exp(logabs), "tnlite score (plain)": res["tnlite score (plain)"]}
+
+    notes = {"tnlite log_abs_score": "every activation vector divided by its largest |entry|, logs summed: "
+                                     "finite at any N (the plain row is compared where it is representable)"}
+    flops = 2.0 * B * N * M * r + sum(2.0 * B * (N >> l) * r * r for l in range(1, int(np.log2(N))))
+    return Case(op, size, impls, outputs, rtol=1e-9, check="sign * exp(log|score|) against score",
+                flops=flops, bytes=X.nbytes, notes=notes)

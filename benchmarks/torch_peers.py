@@ -169,3 +169,35 @@ def overlapping_forward(X, layers, conv, w_out, chunk=512):
             v = u
         out[s:s + chunk] = torch.prod(torch.bmm(v, Ct), dim=0) @ w_out
     return out
+
+
+def convac_log_loss_grad(X, W0, Ws, w_out, g, chunk=512):
+    """One training step's gradients by torch autograd: d/dweights of sum g * log|score| (deep ConvAC).
+
+    The forward pass is `convac_forward`'s layout with autograd on (float64); the weights
+    are fresh leaf tensors each call. Returns the gradients [W0, *Ws, w_out].
+    """
+    leaves = [W0.detach().clone().requires_grad_(True)] + [W.detach().clone().requires_grad_(True) for W in Ws]
+    w = w_out.detach().clone().requires_grad_(True)
+    W0t = leaves[0].transpose(1, 2)
+    Wst = [W.transpose(1, 2) for W in leaves[1:]]
+    for s in range(0, X.shape[0], chunk):
+        v = torch.bmm(X[s:s + chunk].transpose(0, 1), W0t)  # (N, b, r0)
+        for Wt in Wst:
+            v = torch.bmm(v[0::2] * v[1::2], Wt)  # (n, b, r_l)
+        score = (v[0] * v[1]) @ w
+        (g[s:s + chunk] * torch.log(torch.abs(score))).sum().backward()
+    return [a.grad for a in leaves] + [w.grad]
+
+
+def rac_log_loss_grad(X, h0, W_H, W_I, W_O, g, chunk=1024):
+    """The same for the depth-1 RAC: gradients [W_H, W_I, h0, W_O] of sum g * log|score| by autograd."""
+    leaves = [a.detach().clone().requires_grad_(True) for a in (W_H, W_I, h0, W_O)]
+    wh, wi, h_0, wo = leaves
+    for s in range(0, X.shape[0], chunk):
+        x = X[s:s + chunk]
+        h = h_0.expand(x.shape[0], -1)
+        for t in range(x.shape[1]):
+            h = (h @ wh.T) * (x[:, t, :] @ wi.T)
+        (g[s:s + chunk] * torch.log(torch.abs(h @ wo))).sum().backward()
+    return [a.grad for a in leaves]

@@ -1,5 +1,6 @@
 """tnlite.checks: every checker passes the solution, rejects plausible wrong answers with a
 specific message, says when a task is not done, and never raises anything but the stub's error."""
+import math
 import pathlib
 
 import nbformat
@@ -316,6 +317,15 @@ WRONG = [
     ("rac_rank_bounds", lambda N, M, R: [min(M**t, M ** (N - t)) for t in range(1, N)], "hidden size R"),
     ("rac_rank_bounds", lambda N, M, R: [min(R**2, M**t, M ** (N - t)) for t in range(1, N)], "R**2"),
     ("rac_rank_bounds", lambda N, M, R: [np.log2(min(R, M**t, M ** (N - t))) for t in range(1, N)], "in bits"),
+    # 07
+    ("layer_allocations", _changed("layer_allocations", {"left_right": (4, 2, 2)}), "min cut 2 across left | right"),
+    ("layer_allocations", _changed("layer_allocations", {"even_odd": (2, 4, 8)}), "r_0 must reach M = 4"),
+    ("layer_allocations", _changed("layer_allocations", {"even_odd": (8, 4, 2)}), "r_0 = 8 > M = 4 buys no rank"),
+    ("which_design_wins", _changed("which_design_wins", {"C": "wide-tip"}), "'global' is not the same as 'entangled'"),
+    ("which_design_wins", _changed("which_design_wins", {"B": "wide-tip"}), "only r_0 >= M carries"),
+    ("pool_backward", lambda V, dP: np.repeat(dP, 2, axis=0), "as for a sum pooling"),
+    ("pool_backward", lambda V, dP: np.stack([dP * V[0::2], dP * V[1::2]], axis=1).reshape(V.shape),
+     "multiplied each entry's gradient by itself"),
     # 08
     ("light_cone_rank", lambda N, M, r, K, L: r * M ** (L * (K - 1)), "did not cap the rank by M^(N/2)"),
     ("light_cone_rank", lambda N, M, r, K, L: min(M ** (L * (K - 1)), M ** (N // 2)), "left out the r channels"),
@@ -329,6 +339,23 @@ WRONG = [
     ("partition_without_gain", lambda N: list(range(N // 2)), "re-use gains here"),
     ("partition_without_gain", lambda N: [0], "fewer than N/4"),
     ("partition_without_gain", lambda N: [0, 1, N], "not a set of distinct inputs"),
+    # 09
+    ("hand_bounds", _changed("hand_bounds", {"mera_left_half": 3}), "the bound in bits"),
+    ("hand_bounds", _changed("hand_bounds", {"rbm_even_sites": 16}), "2^(units coupled across)"),
+    ("hand_bounds", _changed("hand_bounds", {"mera_middle_four": 8}), "smaller than any cut"),
+    ("hand_bounds", lambda: {"mera_left_half": 8}, "no entry for"),
+    ("rbm_rank_bound", lambda sites, rows: np.log2(S["rbm_rank_bound"](sites, rows)), "the number of units"),
+    ("rbm_rank_bound", lambda sites, rows: 2 ** sum(1 for u in sites if set(u) & set(rows)), "touches P"),
+    ("rbm_rank_bound", lambda sites, rows: 2 ** sum(1 for u in sites for j in u if j in rows)
+     if S["rbm_rank_bound"](sites, rows) > 1 else 1, "couplings, not units"),
+    ("rbm_params", lambda N, H, w, grid: S["rbm_params"](N, H, w, grid) - N - H, "biases"),
+    ("rbm_params", lambda N, H, w, grid: N + H + H * (N if w is None else w), "window^2"),
+    ("deep_rac_bound", lambda l, M, R, L, N: min(R, M**l, M ** (N - l)), "depth-1 (MPS) bound"),
+    ("deep_rac_bound", lambda l, M, R, L, N: min(M**l, M ** (N - l), int(np.prod(
+        [math.comb(R + D - 1, D) for D in tl.scaling._rac_degrees(L, N - l + 1)], dtype=object))), "off by one"),
+    ("choose", _changed("choose", {"critical 1D chain": "MPS"}), "stops growing"),
+    ("choose", _changed("choose", {"2D area law": "MERA"}), "1D architecture"),
+    ("choose", _changed("choose", {"volume law, fewest parameters": "RBM, full"}), "ell^2"),
 ]
 
 

@@ -31,8 +31,8 @@ def test_parse_reads_a_typed_partition():
     (lambda: P.checkerboard(6, 1), ValueError, r"needs side a multiple of 4, got side=6"),
     (lambda: P.parse("0, x", 4), ValueError, r"sites must be integers separated by commas, got '0, x'"),
     (lambda: P.parse("0, 9", 4), ValueError, r"sites has axis 9, out of range"),
-    (lambda: P.parse("", 4), ValueError, r"a partition needs particles on both sides: P has 0 of the N=4"),
-    (lambda: P.parse("0 1 2 3", 4), ValueError, r"P has 4 of the N=4"),
+    (lambda: P.parse("", 4), ValueError, r"P is empty: type the particles of side P, e.g. 0, 3, 5 \(0..3\)"),
+    (lambda: P.parse("0 1 2 3", 4), ValueError, r"P holds all 4 particles: leave at least one for the other side Q"),
     (lambda: P.parse(3, 4), TypeError, r"text must be a string"),
 ])
 def test_bad_partitions_are_refused_by_name(call, exc, match):

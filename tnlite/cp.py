@@ -66,7 +66,7 @@ class ShallowConvAC(ConvAC):
     Parameters
     ----------
     W : array_like, shape (N, r, M), or (r, M) if shared across positions
-    w_out : array_like, shape (r,)
+    w_out : array_like, shape (r,), or (r, C) for C class scores
     N : int, optional
         Number of positions (N >= 2); needed only when W is shared.
     p : int, optional
@@ -94,7 +94,7 @@ class ShallowConvAC(ConvAC):
         return ShallowConvAC(arrays[0], arrays[1], N=self.N, p=self.p)
 
     @classmethod
-    def random(cls, N, M, r, rng, shared=False, p=None):
+    def random(cls, N, M, r, rng, shared=False, p=None, C=None):
         """A shallow ConvAC (a CP decomposition of rank r) with random weights.
 
         Parameters
@@ -103,20 +103,22 @@ class ShallowConvAC(ConvAC):
             Positions, N >= 2 (any N; `to_tree` needs a power of 2).
         M, r : int
             Representation channels and conv channels.
-        rng, shared, p
+        rng, shared, p, C
             As in :meth:`tnlite.ConvAC.random`.
         """
         N = as_int(N, "N", minimum=2)
         M, r = as_int(M, "M", minimum=1), as_int(r, "r", minimum=1)
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
+        C = None if C is None else as_int(C, "C", minimum=1)
         guard_dense(((1 if shared else N), r, M), f"conv layer (N={N} positions x r={r} x M={M})")
-        layers, w_out = _random_weights(rng, [N], (r,), M, shared, p)
+        layers, w_out = _random_weights(rng, [N], (r,), M, shared, p, C)
         return cls(layers[0], w_out, N=N, p=p)
 
     def __repr__(self):
         exact = f", exact mod {self.p}" if self.p is not None else ""
-        return f"ShallowConvAC(N={self.N}, M={self.M}, r={self.r}, n_params={self.n_params}{exact})"
+        classes = f", C={self.C}" if self.C is not None else ""
+        return f"ShallowConvAC(N={self.N}, M={self.M}, r={self.r}{classes}, n_params={self.n_params}{exact})"
 
     def score(self, X):
         """Scores of features X (B, N, M), shape (B,) (or (B, C)); see :meth:`tnlite.ConvAC.score`."""
@@ -128,6 +130,7 @@ class ShallowConvAC(ConvAC):
 
     def to_cp(self):
         """The coefficient tensor as a :class:`CP` decomposition (factors W^(0,j).T)."""
+        self._require_one_score("to_cp")
         return CP(list(self._full(0).transpose(0, 2, 1)), self.w_out, p=self.p)
 
     def to_tree(self):
@@ -136,6 +139,7 @@ class ShallowConvAC(ConvAC):
         from .tree import TreeTN
 
         self._require_float("to_tree")
+        self._require_one_score("to_tree")
         N, L = as_int(self.N, "N"), self.N.bit_length() - 1
         if N & (N - 1):
             raise ValueError(f"to_tree needs a power of 2 positions, this shallow ConvAC has N={N}")
@@ -234,3 +238,16 @@ class CP(Network):
     def graph(self):
         """The star: the N factors on one delta of order N+1 (split by a cut at cost r)."""
         return _star(self.phys_dims, self.rank)
+
+    def log_abs_score(self, X):
+        """(log|score|, sign), computed as the shallow ConvAC with these factors (see ConvAC.log_abs_score)."""
+        return self._as_shallow("log_abs_score").log_abs_score(X)
+
+    def vjp(self, X, g, log=False):
+        """Gradients for [factors..., weights], through the shallow ConvAC with these factors."""
+        dW, dw = self._as_shallow("vjp").vjp(X, g, log)
+        return [G.T for G in dW] + [dw]
+
+    def _as_shallow(self, what):
+        self._real_features(np.zeros((1, self.N, self.phys_dims[0])), what)  # exact, complex, unequal dims: refused
+        return ShallowConvAC(np.stack([F.T for F in self.factors]), self.weights)

@@ -386,6 +386,20 @@ class MPS(Network):
             raise ValueError("this MPS is the zero state: it has no entanglement entropy")
         return np.array([entropy_from_schmidt(s, base) for s in self.schmidt_values()])
 
+    def log_abs_score(self, X):
+        """(log|score|, sign) with each partial contraction rescaled; see :meth:`tnlite.network.Network.log_abs_score`."""
+        from ._grad_tn import mps_log_abs_score
+
+        return mps_log_abs_score(self, self._real_features(X, "log_abs_score"))
+
+    def vjp(self, X, g, log=False):
+        """Gradient for each core (its environment with the features); see :meth:`tnlite.network.Network.vjp`."""
+        from ._grad_tn import mps_vjp
+        from ._validate import as_upstream
+
+        X = self._real_features(X, "vjp")
+        return mps_vjp(self, X, as_upstream(g, (X.shape[0],)), log)
+
     def graph(self):
         """The chain: nodes 0..N-1, bonds (t, t+1, chi_t), leg t on node t with dim d_t."""
         edges = [(t, t + 1, chi) for t, chi in enumerate(self.bond_dims)]

@@ -75,6 +75,8 @@ def parse(text, N):
     except ValueError:
         raise ValueError(f"sites must be integers separated by commas, got {text!r}") from None
     rows = as_rows(sites, N, "sites")
-    if not rows or len(rows) == N:
-        raise ValueError(f"a partition needs particles on both sides: P has {len(rows)} of the N={N}")
+    if not rows:
+        raise ValueError(f"P is empty: type the particles of side P, e.g. 0, 3, 5 (0..{N - 1})")
+    if len(rows) == N:
+        raise ValueError(f"P holds all {N} particles: leave at least one for the other side Q")
     return tuple(sorted(rows))

@@ -386,3 +386,19 @@ class RAC(Network):
                 "its Start-End rank grows with N. graph(), min_cut() and duplicated_network() build "
                 "its network with duplicated inputs (lesson 08); coefficient_tensor() works at any depth"
             )
+
+    # -- training (tnlite.train): the log-domain forward pass and backpropagation through time
+    def log_abs_score(self, X):
+        """(log|score|, sign) with every hidden state rescaled; see :meth:`tnlite.network.Network.log_abs_score`."""
+        from ._grad_rac import log_abs_score
+
+        return log_abs_score(self, self._real_features(X, "log_abs_score"))
+
+    def vjp(self, X, g, log=False):
+        """Gradients for [W_H..., W_I..., h0..., W_O] by backpropagation through time, any depth;
+        see :meth:`tnlite.network.Network.vjp`."""
+        from ._grad_rac import vjp
+        from ._validate import as_upstream
+
+        X = self._real_features(X, "vjp")
+        return vjp(self, X, as_upstream(g, (X.shape[0],)), log)

@@ -168,6 +168,20 @@ class TreeTN(Network):
             ]  # each (B, k_parent): the left child through the node, then the right child
         return vecs[0][:, 0]
 
+    def log_abs_score(self, X):
+        """(log|score|, sign) with each node's vector rescaled; see :meth:`tnlite.network.Network.log_abs_score`."""
+        from ._grad_tn import tree_log_abs_score
+
+        return tree_log_abs_score(self, self._real_features(X, "log_abs_score"))
+
+    def vjp(self, X, g, log=False):
+        """Gradient for each leaf and node (its environment with the features); see :meth:`tnlite.network.Network.vjp`."""
+        from ._grad_tn import tree_vjp
+        from ._validate import as_upstream
+
+        X = self._real_features(X, "vjp")
+        return tree_vjp(self, X, as_upstream(g, (X.shape[0],)), log)
+
     def norm(self):
         """Frobenius norm of the represented tensor, contracted with its conjugate up the tree (never dense)."""
         if self.p is not None:

@@ -51,6 +51,42 @@ def as_rac_weights(W_H, W_I, h0, W_O):
     return W_H, W_I, h0, W_O
 
 
+def as_rbm_weights(a, b, w, sites, p):
+    """An RBM's visible biases a (N,), hidden biases b (H,), weights w (H, k) and their sites (H, k).
+
+    `sites` None means full connectivity (k = N, every row 0..N-1). With `p`, the three
+    parameter arrays are integer exponents, reduced mod p - 1. Returns (a, b, w, sites).
+    """
+    a, b, w = as_array(a, "a"), as_array(b, "b"), as_array(w, "w")
+    if a.ndim != 1 or a.shape[0] < 1:
+        raise ValueError(f"a (visible biases) must have shape (N,) with N >= 1, got {a.shape}")
+    N = a.shape[0]
+    if b.ndim != 1:
+        raise ValueError(f"b (hidden biases) must have shape (n_hidden,), got {b.shape}")
+    H = b.shape[0]
+    if sites is None:
+        if w.shape != (H, N):
+            raise ValueError(f"w must have shape (n_hidden, N) = ({H}, {N}) for a fully connected RBM, got {w.shape}")
+        sites = np.broadcast_to(np.arange(N), (H, N))
+    else:
+        sites = as_array(sites, "sites")
+        if sites.ndim != 2 or sites.shape[0] != H or not np.issubdtype(sites.dtype, np.integer):
+            raise ValueError(f"sites must be an int array of shape (n_hidden={H}, k), got {sites.dtype} {sites.shape}")
+        if sites.size and (sites.min() < 0 or sites.max() >= N):
+            raise ValueError(f"sites must hold site indices in 0..N-1 = 0..{N - 1}, got {sites.min()}..{sites.max()}")
+        if H and sites.shape[1] > 1 and np.any(np.diff(np.sort(sites, axis=1), axis=1) == 0):
+            raise ValueError("sites repeats a site within a hidden unit's row: each unit couples a site once")
+        if w.shape != sites.shape:
+            raise ValueError(f"w must have the shape of sites, {sites.shape}, got {w.shape}")
+    if p is None:
+        if np.iscomplexobj(a) or np.iscomplexobj(b) or np.iscomplexobj(w):
+            raise TypeError("a, b and w must be real (the course's RBMs have positive amplitudes)")
+        a, b, w = (np.asarray(x, dtype=np.float64) for x in (a, b, w))
+    else:
+        a, b, w = (as_residues(x, p - 1, f"{n} (exponents mod p-1={p - 1})") for x, n in ((a, "a"), (b, "b"), (w, "w")))
+    return a, b, w, np.ascontiguousarray(sites, dtype=np.int64)
+
+
 def as_tree_cores(leaves, levels):
     """A binary tree's leaves (N of (d_j, k_j)) and levels (L lists of (k_left, k_right, k_parent))."""
     for name, seq in (("leaves", leaves), ("levels", levels)):
@@ -134,7 +170,8 @@ def as_mps_cores(cores, p):
 def as_conv_layers(layers, w_out, N, pool):
     """The widths (r_0, ..., r_{L-1}) of conv layers over N positions pooled `pool` at a time.
 
-    ``layers[l]`` must be (N / pool**l, r_l, r_{l-1}) or (r_l, r_{l-1}); w_out (r_{L-1},).
+    ``layers[l]`` must be (N / pool**l, r_l, r_{l-1}) or (r_l, r_{l-1}); w_out (r_{L-1},) for one
+    score, or (r_{L-1}, C) with C >= 1 for C scores (one per class).
     """
     widths, r_in = [], None
     for l, W in enumerate(layers):
@@ -151,8 +188,9 @@ def as_conv_layers(layers, w_out, N, pool):
                              f"shape {W.shape}")
         r_in = W.shape[-2]
         widths.append(r_in)
-    if w_out.shape[0] != r_in:
-        raise ValueError(f"w_out must have shape ({r_in},) to match the last layer's channels, got {w_out.shape}")
+    if w_out.ndim not in (1, 2) or w_out.shape[0] != r_in or 0 in w_out.shape:
+        raise ValueError(f"w_out must have shape ({r_in},) for one score or ({r_in}, C) with C >= 1 for C class "
+                         f"scores, to match the last layer's {r_in} channels; got {w_out.shape}")
     return tuple(widths)
 
 

@@ -29,6 +29,8 @@ from .convac import (HAND_CONVAC, HAND_CONVAC_CUT, check_convac_coefficient_tens
                      check_convac_tree, check_hand_coefficient_tensor)
 from .rac import HAND_RAC_CUT, check_rac_min_cut_predictions, check_rac_mps_cores, check_rac_rank_bounds, check_rac_score
 from .reuse import check_duplicated_operands, check_light_cone_rank, check_partition_without_gain
+from .scaling import check_choose, check_deep_rac_bound, check_hand_bounds, check_rbm_params, check_rbm_rank_bound
+from .width_design import check_layer_allocations, check_pool_backward, check_which_design_wins
 
 __all__ = [
     # 01 tensors and diagrams
@@ -45,6 +47,10 @@ __all__ = [
     "check_convac_min_cut_predictions",
     # 06 RAC is an MPS
     "check_rac_score", "check_rac_mps_cores", "check_rac_rank_bounds", "check_rac_min_cut_predictions",
+    # 07 designing widths
+    "check_layer_allocations", "check_which_design_wins", "check_pool_backward",
     # 08 information re-use
     "check_light_cone_rank", "check_duplicated_operands", "check_partition_without_gain",
+    # 09 entanglement scaling
+    "check_hand_bounds", "check_rbm_rank_bound", "check_rbm_params", "check_deep_rac_bound", "check_choose",
 ]
