@@ -191,7 +191,7 @@ def test_rank_reaches_two_to_the_crossing_units_when_few_units_cross():
     (lambda: tl.RBM(np.zeros(3), np.zeros(2), np.zeros((2, 4))), r"w must have shape \(n_hidden, N\) = \(2, 3\)"),
     (lambda: tl.RBM(np.zeros(3), np.zeros(1), np.zeros((1, 2)), sites=[[0, 0]]), r"repeats a site"),
     (lambda: tl.RBM(np.zeros(3), np.zeros(1), np.zeros((1, 2)), sites=[[0, 3]]), r"site indices in 0..N-1 = 0..2"),
-    (lambda: tl.RBM.random(3, 1, rng=0).vjp(np.zeros((2, 3, 2)), np.zeros(3)), r"g must be real with the shape of score\(X\), \(2,\)"),
+    (lambda: tl.RBM.random(3, 1, rng=0).vjp(np.zeros((2, 3, 2)), np.zeros(3)), r"g must have the shape of score\(X\), \(2,\)"),
     (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).log_abs_score(np.ones((1, 3, 2))), r"exact mod p"),
     (lambda: tl.RBM.random(3, 1, rng=0, p=tl.PRIME).vjp(np.ones((1, 3, 2)), np.ones(1)), r"exact mod p"),
     (lambda: tl.RBM.random(3, 1, rng=0).amplitudes([[0, 2, 0]]), r"configs must hold values in 0..1"),

@@ -44,7 +44,8 @@ import math
 import numpy as np
 
 from ._rbm_modp import psi_mod_p
-from ._validate import as_array, as_configs, as_features, as_int, as_prime, as_rbm_weights, as_rng, as_rows, guard_dense
+from ._validate import (as_array, as_configs, as_features, as_int, as_prime, as_rbm_weights, as_rng, as_rows, as_upstream,
+                        guard_dense)
 from .network import Graph, Network
 
 __all__ = ["RBM", "rbm_sites"]
@@ -301,15 +302,8 @@ class RBM(Network):
         """
         self._require_float("vjp")
         s = self._feature_spins(X)
-        g = self._upstream(g, s.shape[0])
+        g = as_upstream(g, (s.shape[0],))
         return self._grad_log(s, g if log else g * self._exp(self._log_psi(s)))
-
-    @staticmethod
-    def _upstream(g, B):
-        g = as_array(g, "g")
-        if np.iscomplexobj(g) or g.shape != (B,):
-            raise ValueError(f"g must be real with the shape of score(X), ({B},), got {g.dtype} {g.shape}")
-        return g.astype(np.float64, copy=False)
 
     def _require_float(self, what):
         if self.p is not None:
