@@ -23,6 +23,7 @@ from .tensors import entropy_from_schmidt
 
 __all__ = ["MPS"]
 
+
 def _bonds(N, d, chi):
     """[1, min(chi, d^1, d^(N-1)), ..., min(chi, d^(N-1), d^1), 1]: the N+1 bonds of a random MPS.
 

@@ -373,8 +373,9 @@ class OverlappingConvAC(Network):
         products of every copied position (r), the global pooling (r). An input read once
         is an open leg on its weight node: every input at depth 0 or K = 1, and otherwise
         the two ends x_0 and x_{N-1} at every depth and K (on a grid the four corners),
-        each reached by one path only (the first window of every layer, or the last). A cut may split a copy delta: for
-        one-hot inputs that is exact, since the copies all carry the same basis vector.
+        each reached by one path only (the first window of every layer, or the last). A
+        cut may split a copy delta: for one-hot inputs that is exact, since the copies all
+        carry the same basis vector.
 
         Returns
         -------
