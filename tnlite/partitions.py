@@ -73,7 +73,7 @@ def parse(text, N):
     try:
         sites = [int(t) for t in text.replace(",", " ").split()]
     except ValueError:
-        raise ValueError(f"P must be particle numbers separated by commas, such as 0, 3, 5, got {text!r}") from None
+        raise ValueError(f"P must be integers separated by commas (particles, such as 0, 3, 5), got {text!r}") from None
     for j in sites:
         if not 0 <= j < N:
             raise ValueError(f"P has particle {j}, out of range: the {N} particles are numbered 0..{N - 1}")
