@@ -23,6 +23,17 @@ from .tensors import entropy_from_schmidt
 
 __all__ = ["MPS"]
 
+
+def _bonds(N, d, chi):
+    """[1, min(chi, d^1, d^(N-1)), ..., min(chi, d^(N-1), d^1), 1]: the N+1 bonds of a random MPS.
+
+    The exponent is capped first because d^k > chi once k >= chi.bit_length() (d >= 2), so
+    no huge power is ever formed.
+    """
+    cap = chi.bit_length()
+    return [1] + [min(chi, d ** min(t + 1, N - t - 1, cap)) for t in range(N - 1)] + [1]
+
+
 # Gram eigenvalues (s**2) carry rounding errors of a few eps * s_max**2 (measured up to
 # 16 eps for m = 1024), so a relative cutoff below this would act on noise: from_dense
 # then splits wide cuts by an SVD instead (2.2e-13 in double precision).
@@ -200,10 +211,7 @@ class MPS(Network):
         chi = as_int(chi, "chi", minimum=1)
         rng = as_rng(rng)
         p = None if p is None else as_prime(p)
-        # min(chi, d^(t+1), d^(N-t-1)); the exponent is capped first because d^k > chi once
-        # k >= chi.bit_length() (d >= 2), so no huge power is ever formed
-        cap = chi.bit_length()
-        bonds = [1] + [min(chi, d ** min(t + 1, N - t - 1, cap)) for t in range(N - 1)] + [1]
+        bonds = _bonds(N, d, chi)
         total = 0
         for t in range(N):
             total += guard_dense((bonds[t], d, bonds[t + 1]), f"random MPS core {t}")
@@ -220,6 +228,42 @@ class MPS(Network):
                 Q = haar_isometry(left * d, right, rng)
             cores.append(Q.reshape(left, d, right))  # vL i vR
         return cls._trusted(cores)
+
+    @staticmethod
+    def chi_for_params(N, d, n_params):
+        """The largest bond dimension chi whose :meth:`random` MPS has at most `n_params` weights.
+
+        For comparisons at equal parameters: the bonds are min(chi, d^t, d^(N-t)), so past
+        chi = d^(N//2) nothing grows and that is the largest chi returned.
+
+        Parameters
+        ----------
+        N, d : int
+            Sites (>= 1) and physical dimension (>= 1).
+        n_params : int
+            The budget of weights, at least N d (the product state, chi = 1).
+
+        Returns
+        -------
+        int
+        """
+        N, d = as_int(N, "N", minimum=1), as_int(d, "d", minimum=1)
+        n_params = as_int(n_params, "n_params", minimum=1)
+        if n_params < N * d:
+            raise ValueError(f"n_params={n_params} buys no MPS of N={N} sites of dimension d={d}: "
+                             f"chi = 1 already has N d = {N * d} weights")
+
+        def count(chi):
+            b = _bonds(N, d, chi)
+            return sum(b[t] * d * b[t + 1] for t in range(N))
+
+        lo, hi = 1, d ** (N // 2)  # count(lo) <= n_params; past hi the count stays count(hi)
+        if count(hi) <= n_params:
+            return hi
+        while hi - lo > 1:  # count(hi) > n_params
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if count(mid) <= n_params else (lo, mid)
+        return lo
 
     # -- dense and batched evaluation ------------------------------------------------------
     def to_dense(self):

@@ -42,6 +42,7 @@ from ._linalg import haar_isometry, matmul, matmul_into, mod, multiply_into, rec
 from ._validate import as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng, guard_dense
 from .features import one_hot
 from .network import Graph, Network
+from ._validate.networks import guard_rac_network
 
 __all__ = ["RAC"]
 
@@ -351,7 +352,10 @@ class RAC(Network):
         tnlite._copynet.CopyNetwork
             Its ``einsum_operands()`` contract to :meth:`to_dense` in floating point (for
             a RAC mod p the contraction would need a reduction after every product).
+            Refused (ValueError) before anything is built above
+            ``tnlite._validate.networks.MAX_GRAPH_NODES`` tensors (about N^depth / depth!).
         """
+        guard_rac_network(self.N, self.depth)
         nodes, tensors, axes = [], [], []
         dims = {("x", s): self.M for s in range(self.N)}
         W_H_h0 = [matmul(W, h[:, None], self.p)[:, 0] for W, h in zip(self.W_H, self.h0)]  # (R,) per layer

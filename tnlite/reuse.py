@@ -45,6 +45,8 @@ from ._validate import (as_array, as_configs, as_int, as_overlap_geometry, as_ov
                         as_residues, as_rng, as_rows, guard_dense)
 from .features import one_hot
 from .network import Network
+from ._validate import as_real_array
+from ._validate.networks import guard_overlap_network
 
 __all__ = ["OverlappingConvAC"]
 
@@ -54,9 +56,8 @@ def _draw(rng, shape, r_in, first, p):
 
     Floats: on the features (`first`), entries of magnitude ~1 with random signs, each
     column of norm sqrt(r_out), so W e_d has unit-size entries; deeper, orthonormal maps
-    scaled to keep the size of an evenly spread vector.
+    scaled to keep the size of an evenly spread vector. The caller has guarded the size.
     """
-    guard_dense(shape, f"overlapping ConvAC weights of shape {shape}")
     if p is not None:
         return rng.integers(0, p, size=shape, dtype=np.int64)
     r_out = shape[-2]
@@ -114,6 +115,9 @@ class OverlappingConvAC(Network):
         if self.p is not None:
             layers = [as_residues(W, self.p, f"layers[{l}]") for l, W in enumerate(layers)]
             conv, w_out = as_residues(conv, self.p, "conv"), as_residues(w_out, self.p, "w_out")
+        else:  # real weights, as a RAC's: a complex one would be silently cast by the forward pass
+            layers = [as_real_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
+            conv, w_out = as_real_array(conv, "conv"), as_real_array(w_out, "w_out")
         self.layers, self.conv, self.w_out = tuple(layers), conv, w_out
         self.grid, self.depth = grid, len(layers)
         self.N = math.prod(grid)
@@ -155,9 +159,12 @@ class OverlappingConvAC(Network):
         p = None if p is None else as_prime(p)
         shapes = as_overlap_geometry(grid, K, depth)
         taps = K ** len(grid)
-        layers = [_draw(rng, (math.prod(shapes[l + 1]), taps, r, M if l == 0 else r), M if l == 0 else r, l == 0, p)
-                  for l in range(depth)]
-        conv = _draw(rng, (math.prod(shapes[-1]), r, r if depth else M), r if depth else M, depth == 0, p)
+        sizes = [(math.prod(shapes[l + 1]), taps, r, M if l == 0 else r) for l in range(depth)]
+        sizes.append((math.prod(shapes[-1]), r, r if depth else M))  # the 1x1 convs
+        total = sum(guard_dense(shape, f"overlapping ConvAC weights of shape {shape}") for shape in sizes)
+        guard_dense((total,), f"set of overlapping ConvAC weights (depth={depth}, r={r}, K={K})")  # before any draw
+        layers = [_draw(rng, shape, shape[-1], l == 0, p) for l, shape in enumerate(sizes[:-1])]
+        conv = _draw(rng, sizes[-1], sizes[-1][-1], depth == 0, p)
         w_out = rng.integers(0, p, size=r, dtype=np.int64) if p is not None else unit_vector(r, rng)
         return cls(layers, conv, w_out, grid, K, p=p)
 
@@ -318,8 +325,11 @@ class OverlappingConvAC(Network):
         tnlite._copynet.CopyNetwork
             Its ``einsum_operands()`` contract to :meth:`to_dense` (``split_copies=True``:
             one open leg per copy, the larger network before equal copies are imposed);
-            ``copies()`` counts the copies of each input.
+            ``copies()`` counts the copies of each input. Refused (ValueError) before
+            anything is built above ``tnlite._validate.networks.MAX_GRAPH_NODES`` tensors:
+            there are n_L (K^(dim L) + ... + K^dim + 1) + 1 of them.
         """
+        guard_overlap_network(self.shapes, self.K)
         L, K, dim = self.depth, self.K, len(self.grid)
         offsets = [np.unravel_index(k, (K,) * dim) for k in range(K**dim)]
         nodes, tensors, axes = [], [], []
@@ -352,9 +362,11 @@ class OverlappingConvAC(Network):
 
         Deltas: the copy of each input read more than once (dimension M), the elementwise
         products of every copied position (r), the global pooling (r). An input read once
-        (depth 0, or the two ends with K = 2 and depth 1) is an open leg on its weight node.
-        A cut may split a copy delta: for one-hot inputs that is exact, since the copies
-        all carry the same basis vector.
+        is an open leg on its weight node: every input at depth 0 or K = 1, and otherwise
+        the two ends x_0 and x_{N-1} at every depth and K (on a grid the four corners),
+        each reached by one path only (the first window of every layer, or the last). A
+        cut may split a copy delta: for one-hot inputs that is exact, since the copies all
+        carry the same basis vector.
 
         Returns
         -------
