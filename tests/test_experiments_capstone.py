@@ -55,3 +55,14 @@ def test_the_script_writes_its_table_and_numbers(tmp_path, monkeypatch, capsys):
     assert "Regenerate with `python -m tnlite.experiments.capstone --quick --output" in text and "complete" in text
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["seeds"] == [0] and len(data["rows"]) == 3 and data["steps"] == 30
+
+
+def test_a_cut_sweep_says_what_was_cut_in_its_table(tmp_path, monkeypatch):
+    monkeypatch.setattr(cap, "lineup", lambda state, budget: {"MPS": cap.SIZES["MPS"][cap.STATES[state][0]][budget]})
+    out = tmp_path / "results.md"
+    assert cap.main(["--steps", "3", "--seeds", "0", "--budgets", "425", "--output", str(out)]) == 0
+    text = out.read_text()
+    assert "cut to 3 steps instead of 1000 and budgets 425 of 125, 250, 425" in text
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["budgets"] == [425] and {r["budget"] for r in data["rows"]} == {425} and len(data["rows"]) == 3
+    assert cap._cut_note(cap.DEFAULT_STEPS, cap.BUDGETS) == ""
