@@ -170,27 +170,45 @@ def test_progress_line_in_a_terminal(capsys):
 
 
 # ---- bad input, refused by name -------------------------------------------------------------------
-def test_bad_input_is_refused_by_name():
-    net = MAKERS["MPS"](0)
-    skew = sp.csr_matrix(HD + np.triu(np.ones_like(HD), 1))
-    with pytest.raises(ValueError, match="H must be Hermitian"):
-        vmc.energy(net, skew)
-    with pytest.raises(TypeError, match="H is complex"):
-        vmc.energy(net, HD + 1j * np.triu(np.ones_like(HD), 1))
-    with pytest.raises(ValueError, match=r"H has shape \(512, 512\); a model on N=8 spins needs \(2\^8"):
-        vmc.energy(net, spins.tfim_hamiltonian(9))
-    with pytest.raises(ValueError, match="local dimensions \\[3\\].*every site needs local dimension 2"):
-        vmc.energy(tl.MPS.random(N, 3, 2, rng=0), H)
-    big = tl.MPS.random(24, 2, 2, rng=0)
-    with pytest.raises(ValueError, match=r"N=24 .* exact-sum limit N <= 20.*Monte Carlo"):
-        vmc.minimize_energy(big, H, 10, 0.1, 0)
-    with pytest.raises(ValueError, match=r"target must have shape \(2, 2, 2, 2, 2, 2, 2, 2\) \(or \(256,\)\)"):
-        vmc.maximize_fidelity(net, np.ones(128), 10, 0.1, 0)
-    with pytest.raises(ValueError, match="target has zero norm"):
-        vmc.maximize_fidelity(net, np.zeros(256), 10, 0.1, 0)
-    with pytest.raises(ValueError, match="exact mod p"):
-        vmc.energy(tl.MPS.random(N, 2, 2, rng=0, p=tl.PRIME), H)
-    with pytest.raises(ValueError, match="C=3 class scores"):
-        vmc.energy(tl.ConvAC.random(N, 2, (2, 2, 2), rng=0, C=3), H)
-    with pytest.raises(TypeError, match="model must be a tnlite network"):
-        vmc.energy(PSI0, H)
+_NET = MAKERS["MPS"](0)
+_SKEW = sp.csr_matrix(HD + np.triu(np.ones_like(HD), 1))
+BAD = {
+    "non-Hermitian H (energy)": (lambda: vmc.energy(_NET, _SKEW), ValueError, "H must be Hermitian"),
+    "non-Hermitian H (fit)": (lambda: vmc.minimize_energy(_NET, _SKEW, 10, 0.1, 0), ValueError, "H must be Hermitian"),
+    "non-Hermitian H (recorded)": (lambda: vmc.maximize_fidelity(_NET, PSI0, 10, 0.1, 0, H=_SKEW), ValueError,
+                                   "H must be Hermitian"),
+    "complex H": (lambda: vmc.energy(_NET, HD + 1j * np.triu(np.ones_like(HD), 1)), TypeError, "H is complex"),
+    "H for other N": (lambda: vmc.energy(_NET, spins.tfim_hamiltonian(9)), ValueError,
+                      r"H has shape \(512, 512\); a model on N=8 spins needs \(2\^8"),
+    "local dimension 3": (lambda: vmc.energy(tl.MPS.random(N, 3, 2, rng=0), H), ValueError,
+                          r"local dimensions \[3\].*every site needs local dimension 2"),
+    "local dimension 3 (fit)": (lambda: vmc.minimize_energy(tl.RAC.random(N, 3, 2, rng=0), H, 10, 0.1, 0), ValueError,
+                                r"local dimensions \[3\].*every site needs local dimension 2"),
+    "N above the limit (fit)": (lambda: vmc.minimize_energy(tl.MPS.random(24, 2, 2, rng=0), H, 10, 0.1, 0), ValueError,
+                                r"N=24 .* exact-sum limit N <= 20.*estimated from samples.*Monte Carlo"),
+    "N above the limit (gradient)": (lambda: vmc.energy_gradient(tl.RBM.random(21, 2, rng=0), H), ValueError,
+                                     r"N=21 .* exact-sum limit N <= 20.*variational Monte Carlo"),
+    "target of wrong shape": (lambda: vmc.maximize_fidelity(_NET, np.ones(128), 10, 0.1, 0), ValueError,
+                              r"target must have shape \(2, 2, 2, 2, 2, 2, 2, 2\) \(or \(256,\)\)"),
+    "target of wrong shape (recorded)": (lambda: vmc.minimize_energy(_NET, H, 10, 0.1, 0, target=np.ones((2, 128))),
+                                         ValueError, r"target must have shape .*got \(2, 128\)"),
+    "zero target": (lambda: vmc.maximize_fidelity(_NET, np.zeros(256), 10, 0.1, 0), ValueError, "target has zero norm"),
+    "zero target (fidelity)": (lambda: vmc.fidelity(_NET, np.zeros(256)), ValueError, "target has zero norm"),
+    "zero target (bound)": (lambda: vmc.fidelity_bound(np.zeros((2,) * N), 2, [0, 1]), ValueError,
+                            "target has zero norm"),
+    "zero psi (fidelity)": (lambda: vmc.fidelity(np.zeros(256), PSI0), ValueError, "psi has zero norm"),
+    "nan target": (lambda: vmc.fidelity(_NET, np.full(256, np.nan)), ValueError, "target has nan or inf"),
+    "psi and target sizes": (lambda: vmc.fidelity(np.ones(4), np.ones(8)), ValueError,
+                             "psi and target must have the same size, got 4 and 8"),
+    "exact mod p": (lambda: vmc.energy(tl.MPS.random(N, 2, 2, rng=0, p=tl.PRIME), H), ValueError, "exact mod p"),
+    "class scores": (lambda: vmc.energy(tl.ConvAC.random(N, 2, (2, 2, 2), rng=0, C=3), H), ValueError,
+                     "C=3 class scores"),
+    "not a network": (lambda: vmc.energy(PSI0, H), TypeError, "model must be a tnlite network"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_is_refused_by_name(case):
+    call, error, message = BAD[case]
+    with pytest.raises(error, match=message):
+        call()

@@ -40,7 +40,7 @@ import numpy as np
 
 from . import _grad_dense
 from ._validate import as_int, as_rows, guard_dense
-from ._validate.variational import EXACT_SUM_LIMIT, as_exact_sum_model, as_hamiltonian, as_target
+from ._validate.variational import EXACT_SUM_LIMIT, as_exact_sum_model, as_hamiltonian, as_state, as_target
 from .features import one_hot
 from .network import Network
 from .tensors import schmidt_values
@@ -101,8 +101,7 @@ def fidelity(psi, target):
     """|<target|psi>|^2 / (<target|target> <psi|psi>) for a network or an array of the target's size."""
     if isinstance(psi, Network):
         psi = amplitudes(psi)
-    psi = np.ravel(np.asarray(psi, dtype=np.float64))
-    t = np.ravel(np.asarray(target, dtype=np.float64))
+    psi, t = as_state(psi, "psi"), as_state(target, "target")
     if psi.shape != t.shape:
         raise ValueError(f"psi and target must have the same size, got {psi.size} and {t.size}")
     return float((t @ psi) ** 2 / ((t @ t) * (psi @ psi)))
@@ -130,7 +129,7 @@ def fidelity_bound(target, rank, rows):
     if isinstance(rank, Network):
         rank = rank.min_cut(rows).rank_bound
     rank = as_int(rank, "rank", minimum=1)
-    t = np.asarray(target, dtype=np.float64)
+    t = as_state(target, "target").reshape(np.shape(target))
     rows = as_rows(rows, t.ndim)
     s = schmidt_values(t, rows)
     p = s**2 / np.sum(s**2)

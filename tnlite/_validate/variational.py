@@ -75,6 +75,17 @@ def as_hamiltonian(H, model, name="H"):
     return H
 
 
+def as_state(a, name):
+    """A real state of any shape as a flat float64 vector; complex, nan/inf (as_array) and zero norm refused."""
+    a = as_array(a, name)
+    if np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real (tnlite.vmc works with real amplitudes), got dtype {a.dtype}")
+    a = a.astype(np.float64).ravel()
+    if not np.any(a):
+        raise ValueError(f"{name} has zero norm: a state needs at least one nonzero amplitude")
+    return a
+
+
 def as_target(target, model, name="target"):
     """A real target state of the model's shape, flattened and normalised; zero norm refused."""
     t = as_array(target, name)
