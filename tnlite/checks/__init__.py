@@ -54,4 +54,6 @@ __all__ = [
     "check_light_cone_rank", "check_duplicated_operands", "check_partition_without_gain",
     # 09 entanglement scaling
     "check_hand_bounds", "check_rbm_rank_bound", "check_rbm_params", "check_deep_rac_bound", "check_choose",
+    # 10 capstone
+    "check_fidelity_bound", "check_energy_gradient", "check_choose_architecture",
 ]
