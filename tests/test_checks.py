@@ -190,6 +190,15 @@ def _rank_with_tolerance(rule):
     return f
 
 
+def _dup_relabelled(rule, reverse_out=False):
+    """Exercise 08's duplicated operands with each tensor's labels changed by rule(net, labels)."""
+    def f(net):
+        ops = S["duplicated_operands"](net)
+        out = [x for T, labels in zip(ops[:-1:2], ops[1:-1:2]) for x in (T, rule(net, list(labels)))]
+        return out + [ops[-1][::-1] if reverse_out else ops[-1]]
+    return f
+
+
 W00, W01 = checks.HAND_CONVAC["layers"][0]
 W_OUT = checks.HAND_CONVAC["w_out"]
 HAND_A = np.einsum("c,cd,ce->de", W_OUT, W00, W01)
@@ -330,8 +339,20 @@ WRONG = [
     ("light_cone_rank", lambda N, M, r, K, L: r * M ** (L * (K - 1)), "did not cap the rank by M^(N/2)"),
     ("light_cone_rank", lambda N, M, r, K, L: min(M ** (L * (K - 1)), M ** (N // 2)), "left out the r channels"),
     ("light_cone_rank", lambda N, M, r, K, L: min(r * M ** (L * K), M ** (N // 2)), "L*K inputs wide"),
+    ("light_cone_rank", lambda N, M, r, K, L: min(r * M ** ((L - 1) * (K - 1)), M ** (N // 2)), "one layer too narrow"),
+    ("light_cone_rank", lambda N, M, r, K, L: min(r * M ** (2 * L * (K - 1)), M ** (N // 2)), "on both sides"),
+    ("light_cone_rank", lambda N, M, r, K, L: np.log2(min(r * M ** (L * (K - 1)), M ** (N // 2))), "in bits"),
+    ("light_cone_rank", lambda N, M, r, K, L: min(M ** (L * (K - 1)), M ** (N // 2)) if K == 2 else  # "no r" in
+     min(r * M ** (L * (K - 1)), M ** (N // 2)) + 1, "values differ"),  # some cases only: no mistake is named
     ("duplicated_operands", lambda net: [net.to_dense(), list(range(net.N)), list(range(net.N))],
-     "copies; the network reads it"),
+     "the network reads it"),
+    ("duplicated_operands", _dup_relabelled(lambda net, l: l[::-1] if len(l) == 2 and l[1] < net.N else l),
+     "W^(1,j,k) are read with their legs as (in, out)"),
+    ("duplicated_operands", _dup_relabelled(lambda net, l: l[::-1] if len(l) == 2 and l[0] == net.N else l),
+     "1x1 convs C_j are read with their legs as (in, out)"),
+    ("duplicated_operands", _dup_relabelled(lambda net, l: [l[0], 2 * (l[0] - net.N - 1) + net.K - 1 - l[1]]
+                                            if len(l) == 2 and l[1] < net.N else l), "offsets run backwards"),
+    ("duplicated_operands", _dup_relabelled(lambda net, l: l, reverse_out=True), "inputs in reverse order"),
     ("duplicated_operands", lambda net: S["duplicated_operands"](net)[:-3] + S["duplicated_operands"](net)[-1:],
      "without the readout w_out"),
     ("duplicated_operands", lambda net: S["duplicated_operands"](net)[:-1] + [list(range(net.N - 1))],

@@ -63,8 +63,8 @@ def test_custom_partition_and_a_bad_one():
     assert panel.data["rows"] == (0, 1, 5)
     assert panel.data["rank"] == tl.rank_mod_p(A, [0, 1, 5]) <= panel.data["bound"]
     panel.controls["custom"].value = "0, 9"
-    assert "error" in panel.data and "out of range" in panel.data["error"]
-    assert "out of range" in panel.text.value
+    assert "error" in panel.data and "P has particle 9, out of range" in panel.data["error"]
+    assert "the 8 particles are numbered 0..7" in panel.text.value  # particles, not a tensor's axes
 
 
 def test_panel_refuses_bad_settings():

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 from .network import Graph
 
+_EINSUM_LABELS = 52  # np.einsum maps each label to one of the letters a-z, A-Z
+
 
 class CopyNetwork(NamedTuple):
     """A tensor network as einsum operands; labels shared by more than two axes are deltas.
@@ -66,7 +68,13 @@ class CopyNetwork(NamedTuple):
         -------
         list
             Pass as ``np.einsum(*operands, optimize="greedy")`` (without a contraction
-            order numpy loops over all labels at once); numpy allows at most 52 labels.
+            order numpy loops over all labels at once).
+
+        Raises
+        ------
+        ValueError
+            If the network has more than 52 labels: np.einsum names every label by a
+            letter, in the interleaved form too, and has no more.
         """
         ints, out, ops = {}, [], []
         inputs = set(self.inputs)
@@ -90,6 +98,11 @@ class CopyNetwork(NamedTuple):
             out = [index(c) for label in self.inputs for c in copy_labels[label]]
         else:
             out = [index(label) for label in self.inputs]
+        if len(ints) > _EINSUM_LABELS:
+            what = "one per copy of an input, " if split_copies else ""
+            raise ValueError(f"this network has {len(ints)} labels (bonds, deltas and open legs, {what}each an einsum "
+                             f"index); np.einsum allows at most {_EINSUM_LABELS}: contract a smaller network "
+                             "(graph() and min_cut need no einsum)")
         return ops + [out]
 
     def graph(self):

@@ -43,7 +43,7 @@ import math
 
 import numpy as np
 
-from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
+from ._linalg import conv_chunk, haar_isometries, matmul, mod, product_over_positions, unit_vector
 from ._validate import (as_array, as_configs, as_conv_layers, as_flag, as_int, as_ints, as_power_of_two, as_prime,
                         as_residues, as_rng, as_upstream, guard_dense)
 from .network import Graph, Network
@@ -292,6 +292,8 @@ class ConvAC(Network):
 
     def _pool(self, V):
         """Product pooling over windows of self.pool consecutive positions: (n, ...) -> (n/w, ...)."""
+        if V.shape[0] == self.pool > 4:  # one global pooling (shallow): log2(n) block products, in place
+            return product_over_positions(V, self.p)[None]
         out = V[0::self.pool]
         for k in range(1, self.pool):
             if self.p is None:  # V is the caller's temporary: multiply into its first slots
@@ -325,10 +327,19 @@ class ConvAC(Network):
         X = self._as_features(X)
         Wt = self._transposed()  # Wt[0]: (n, M, r_0) or (M, r_0)
         out = np.empty((X.shape[0],) + self.w_out.shape[1:], dtype=np.result_type(X.dtype, Wt[0].dtype, self.w_out.dtype))
-        for s in range(0, X.shape[0], CHUNK):
-            V = matmul(np.ascontiguousarray(X[s:s + CHUNK, self.order].transpose(1, 0, 2)), Wt[0], self.p)  # (N, b, r_0)
-            out[s:s + CHUNK] = self._from_first(V, Wt)
+        b = conv_chunk(max(self.widths), out.itemsize)
+        lead = self._tree_view(X[:0]).shape[:-2]  # the position axes of the view, N in all
+        W0 = Wt[0] if Wt[0].ndim == 2 else Wt[0].reshape(lead + Wt[0].shape[1:])
+        for s in range(0, X.shape[0], b):
+            # layer 0 reads X where it lies (BLAS takes the strided rows): no transposed copy
+            V = matmul(self._tree_view(X[s:s + b]), W0, self.p).reshape(self.N, -1, self.widths[0])  # (N, b, r_0)
+            out[s:s + b] = self._from_first(V, Wt)
         return out
+
+    def _tree_view(self, x):
+        """Features x (b, N, M) as a view (..., b, M) whose leading axes, flattened, run over
+        the positions in tree order (here the identity: (N, b, M))."""
+        return x.transpose(1, 0, 2)
 
     def amplitudes(self, configs):
         """Scores on one-hot inputs: the coefficient tensor's entries A[configs], shape (B,).
@@ -347,9 +358,10 @@ class ConvAC(Network):
         W0t = self._full(0).transpose(0, 2, 1)  # (N, M, r_0)
         pos = np.arange(self.N)[:, None]
         out = np.empty((c.shape[0],) + self.w_out.shape[1:], dtype=np.result_type(W0t.dtype, self.w_out.dtype))
-        for s in range(0, c.shape[0], CHUNK):
-            V = W0t[pos, c[s:s + CHUNK, self.order].T]  # (N, b, r_0): a one-hot input selects a column
-            out[s:s + CHUNK] = self._from_first(V, Wt)
+        b = conv_chunk(max(self.widths), out.itemsize)
+        for s in range(0, c.shape[0], b):
+            V = W0t[pos, c[s:s + b, self.order].T]  # (N, b, r_0): a one-hot input selects a column
+            out[s:s + b] = self._from_first(V, Wt)
         return out
 
     def to_dense(self):

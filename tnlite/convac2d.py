@@ -61,6 +61,14 @@ class ConvAC2D(ConvAC):
     def _tree_order(self):
         return zorder(self.side)
 
+    def _tree_view(self, x):
+        """x (b, N, M) as a view (2,) * 2L + (b, M) in tree (Z) order, without a copy: the
+        grid's row and column indices split into bits, interleaved row_{L-1}, col_{L-1}, ...,
+        row_0, col_0 (most significant first), as :func:`zorder` numbers the positions."""
+        L = self.L
+        bits = x.reshape((x.shape[0],) + (2,) * (2 * L) + (x.shape[2],))  # (b, row bits, col bits, M)
+        return bits.transpose([ax for k in range(L) for ax in (1 + k, L + 1 + k)] + [0, 2 * L + 1])
+
     @property
     def grid(self):
         """The grid's shape, (side, side)."""

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ._linalg import matmul, mod
+from ._linalg import conv_chunk, matmul, mod, multiply_into, position_block, product_over_positions
 from ._validate import (as_array, as_configs, as_flag, as_int, as_prime, as_residues, as_rng,
                         guard_dense)
 from .convac import ConvAC, _delta3, _product_half, _random_weights
@@ -35,6 +35,29 @@ def _star(phys_dims, r):
     N = len(phys_dims)
     edges = [(("W", 0, j), ("delta", 1, 0), r) for j in range(N)] + [(("delta", 1, 0), ("out",), r)]
     return Graph(edges, [(("W", 0, j), d) for j, d in enumerate(phys_dims)], {("delta", 1, 0): r})
+
+
+def _star_scores(X, F, weights, p):
+    """sum_k weights[k] prod_j (X[:, j] @ F[j])[:, k]: scores of a CP decomposition / shallow ConvAC.
+
+    X (B, N, d) is read in place; F (N, d, r), or (d, r) shared; weights (r,) or (r, C).
+    The batch runs in chunks (one position's (b, r) block fills the L1 cache) and the
+    positions in blocks whose (G, b, r) products fill the L2 cache: each block is multiplied
+    down to one (b, r) factor of the running product while it is still in cache.
+    """
+    B, N = X.shape[:2]
+    r = F.shape[-1]
+    out = np.empty((B,) + weights.shape[1:], dtype=np.result_type(X.dtype, F.dtype, weights.dtype))
+    b = conv_chunk(r, out.itemsize)
+    G = position_block(b, r, out.itemsize)
+    for s in range(0, B, b):
+        x = X[s:s + b].transpose(1, 0, 2)  # (N, b, d)
+        acc = None
+        for g in range(0, N, G):
+            P = product_over_positions(matmul(x[g:g + G], F if F.ndim == 2 else F[g:g + G], p), p)  # (b, r)
+            acc = P if acc is None else multiply_into(acc, P, acc, p)
+        out[s:s + b] = matmul(acc, weights, p)
+    return out
 
 
 class ShallowConvAC(ConvAC):
@@ -96,6 +119,10 @@ class ShallowConvAC(ConvAC):
         exact = f", exact mod {self.p}" if self.p is not None else ""
         classes = f", C={self.C}" if self.C is not None else ""
         return f"ShallowConvAC(N={self.N}, M={self.M}, r={self.r}{classes}, n_params={self.n_params}{exact})"
+
+    def score(self, X):
+        """Scores of features X (B, N, M), shape (B,) (or (B, C)); see :meth:`tnlite.ConvAC.score`."""
+        return _star_scores(self._as_features(X), self._transposed()[0], self.w_out, self.p)
 
     def graph(self):
         """The star: N convs on one delta of order N+1 (split by a cut at cost r), then the output."""
@@ -194,18 +221,19 @@ class CP(Network):
     def amplitudes(self, configs):
         """Entries A[configs] without building A: shape (B,) for configs (B, N)."""
         c = as_configs(configs, self.N, self.phys_dims)
-        prod = self.factors[0][c[:, 0]]  # (B, r)
-        for j in range(1, self.N):
-            prod = mod(prod * self.factors[j][c[:, j]], self.p)
-        return matmul(prod, self.weights, self.p)
+        table = np.concatenate(self.factors)  # (sum_j d_j, r): the rows of every factor
+        start = np.cumsum((0,) + self.phys_dims[:-1])[:, None]  # (N, 1): factor j's first row
+        out = np.empty(c.shape[0], dtype=np.result_type(table.dtype, self.weights.dtype))
+        b = conv_chunk(self.rank, out.itemsize)
+        for s in range(0, c.shape[0], b):
+            V = table[start + c[s:s + b].T]  # (N, b, r): F_j[c_j]
+            out[s:s + b] = matmul(product_over_positions(V, self.p), self.weights, self.p)
+        return out
 
     def score(self, X):
         """sum_d A[d] prod_j X[b, j, d_j] for features X of shape (B, N, d) (equal d_j only)."""
-        X = self._as_features(X)
-        prod = matmul(X[:, 0], self.factors[0], self.p)  # (B, r)
-        for j in range(1, self.N):
-            prod = mod(prod * matmul(X[:, j], self.factors[j], self.p), self.p)
-        return matmul(prod, self.weights, self.p)
+        F = np.ascontiguousarray(np.stack(self.factors))  # (N, d, r); factors are often transposed views
+        return _star_scores(self._as_features(X), F, self.weights, self.p)
 
     def graph(self):
         """The star: the N factors on one delta of order N+1 (split by a cut at cost r)."""

@@ -38,10 +38,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._copynet import CopyNetwork
-from ._linalg import CHUNK, haar_isometry, matmul, mod, unit_vector
+from ._linalg import haar_isometry, matmul, matmul_into, mod, multiply_into, recurrent_chunk, unit_vector
 from ._validate import as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng, guard_dense
 from .features import one_hot
 from .network import Graph, Network
+from ._validate.networks import guard_rac_network
 
 __all__ = ["RAC"]
 
@@ -182,23 +183,25 @@ class RAC(Network):
         ndarray, shape (B,)
         """
         X = self._features(X)
-        B = X.shape[0]
-        out = np.empty(B, dtype=np.int64 if self.p is not None else np.float64)
+        B, p = X.shape[0], self.p
+        out = np.empty(B, dtype=np.int64 if p is not None else np.float64)
         WHt = [np.ascontiguousarray(w.T) for w in self.W_H]  # (R_in, R_out) per layer
         WIt = [np.ascontiguousarray(w.T) for w in self.W_I]
-        # Batch chunks keep each step's (b, R) state in cache; a position-major copy of the
-        # chunk makes every step's input a contiguous (b, M) block.
-        for s in range(0, B, CHUNK):
-            Xc = np.ascontiguousarray(X[s : s + CHUNK].transpose(1, 0, 2))  # (N, b, M)
-            b = Xc.shape[1]
+        # Batch chunks keep each step's (b, R) arrays in cache; every product is written into
+        # one of them; each step reads its inputs (b, M) where they lie in X (strided rows).
+        chunk = recurrent_chunk(self.R, out.itemsize)
+        for s in range(0, B, chunk):
+            x = X[s:s + chunk]  # (b, N, M)
+            b = x.shape[0]
             h = [np.tile(h0, (b, 1)) for h0 in self.h0]  # per layer (b, R)
+            a, u = np.empty_like(h[0]), np.empty_like(h[0])  # (b, R): W_H h_{t-1}, the layer's input
             for t in range(self.N):
-                u = matmul(Xc[t], WIt[0], self.p)  # (b, R): W_I f(x_t)
+                matmul_into(x[:, t], WIt[0], u, p)  # W_I f(x_t)
                 for k in range(self.depth):
-                    h[k] = mod(matmul(h[k], WHt[k], self.p) * u, self.p)  # (b, R)
+                    multiply_into(matmul_into(h[k], WHt[k], a, p), u, h[k], p)  # h_t = (W_H h_{t-1}) * u
                     if k + 1 < self.depth:
-                        u = matmul(h[k], WIt[k + 1], self.p)  # (b, R): next layer's input
-            out[s : s + CHUNK] = matmul(h[-1], self.W_O[:, None], self.p)[:, 0]  # (b,)
+                        matmul_into(h[k], WIt[k + 1], u, p)  # the next layer's input
+            out[s:s + chunk] = matmul(h[-1], self.W_O[:, None], p)[:, 0]  # (b,)
         return out
 
     def amplitudes(self, configs):
@@ -349,7 +352,10 @@ class RAC(Network):
         tnlite._copynet.CopyNetwork
             Its ``einsum_operands()`` contract to :meth:`to_dense` in floating point (for
             a RAC mod p the contraction would need a reduction after every product).
+            Refused (ValueError) before anything is built above
+            ``tnlite._validate.networks.MAX_GRAPH_NODES`` tensors (about N^depth / depth!).
         """
+        guard_rac_network(self.N, self.depth)
         nodes, tensors, axes = [], [], []
         dims = {("x", s): self.M for s in range(self.N)}
         W_H_h0 = [matmul(W, h[:, None], self.p)[:, 0] for W, h in zip(self.W_H, self.h0)]  # (R,) per layer

@@ -40,11 +40,13 @@ import math
 import numpy as np
 
 from ._copynet import CopyNetwork
-from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
+from ._linalg import conv_chunk, haar_isometries, matmul, mod, product_over_positions, unit_vector
 from ._validate import (as_array, as_configs, as_int, as_overlap_geometry, as_overlap_weights, as_prime,
                         as_residues, as_rng, as_rows, guard_dense)
 from .features import one_hot
 from .network import Network
+from ._validate import as_real_array
+from ._validate.networks import guard_overlap_network
 
 __all__ = ["OverlappingConvAC"]
 
@@ -54,9 +56,8 @@ def _draw(rng, shape, r_in, first, p):
 
     Floats: on the features (`first`), entries of magnitude ~1 with random signs, each
     column of norm sqrt(r_out), so W e_d has unit-size entries; deeper, orthonormal maps
-    scaled to keep the size of an evenly spread vector.
+    scaled to keep the size of an evenly spread vector. The caller has guarded the size.
     """
-    guard_dense(shape, f"overlapping ConvAC weights of shape {shape}")
     if p is not None:
         return rng.integers(0, p, size=shape, dtype=np.int64)
     r_out = shape[-2]
@@ -64,16 +65,6 @@ def _draw(rng, shape, r_in, first, p):
         W = rng.choice([-1.0, 1.0], size=shape) * np.exp(rng.uniform(-0.5, 0.5, size=shape))
         return W * (math.sqrt(r_out) / np.linalg.norm(W, axis=-2, keepdims=True))
     return haar_isometries(shape[:-2], r_out, r_in, rng) * math.sqrt(max(r_out, r_in) / r_in)
-
-
-def _product_over_positions(V, p):
-    """prod_j V[j] over the first axis, mod p if set: (n, ...) -> (...)."""
-    if p is None:
-        return np.prod(V, axis=0)
-    out = V[0]
-    for v in V[1:]:
-        out = out * v % p
-    return out
 
 
 def _box(start, width):
@@ -124,6 +115,9 @@ class OverlappingConvAC(Network):
         if self.p is not None:
             layers = [as_residues(W, self.p, f"layers[{l}]") for l, W in enumerate(layers)]
             conv, w_out = as_residues(conv, self.p, "conv"), as_residues(w_out, self.p, "w_out")
+        else:  # real weights, as a RAC's: a complex one would be silently cast by the forward pass
+            layers = [as_real_array(W, f"layers[{l}]") for l, W in enumerate(layers)]
+            conv, w_out = as_real_array(conv, "conv"), as_real_array(w_out, "w_out")
         self.layers, self.conv, self.w_out = tuple(layers), conv, w_out
         self.grid, self.depth = grid, len(layers)
         self.N = math.prod(grid)
@@ -165,9 +159,12 @@ class OverlappingConvAC(Network):
         p = None if p is None else as_prime(p)
         shapes = as_overlap_geometry(grid, K, depth)
         taps = K ** len(grid)
-        layers = [_draw(rng, (math.prod(shapes[l + 1]), taps, r, M if l == 0 else r), M if l == 0 else r, l == 0, p)
-                  for l in range(depth)]
-        conv = _draw(rng, (math.prod(shapes[-1]), r, r if depth else M), r if depth else M, depth == 0, p)
+        sizes = [(math.prod(shapes[l + 1]), taps, r, M if l == 0 else r) for l in range(depth)]
+        sizes.append((math.prod(shapes[-1]), r, r if depth else M))  # the 1x1 convs
+        total = sum(guard_dense(shape, f"overlapping ConvAC weights of shape {shape}") for shape in sizes)
+        guard_dense((total,), f"set of overlapping ConvAC weights (depth={depth}, r={r}, K={K})")  # before any draw
+        layers = [_draw(rng, shape, shape[-1], l == 0, p) for l, shape in enumerate(sizes[:-1])]
+        conv = _draw(rng, sizes[-1], sizes[-1][-1], depth == 0, p)
         w_out = rng.integers(0, p, size=r, dtype=np.int64) if p is not None else unit_vector(r, rng)
         return cls(layers, conv, w_out, grid, K, p=p)
 
@@ -223,11 +220,12 @@ class OverlappingConvAC(Network):
         X = self._as_features(X)
         Ws, Ct = self._transposed()
         out = np.empty(X.shape[0], dtype=np.result_type(X.dtype, self.conv.dtype, self.w_out.dtype))
-        for s in range(0, X.shape[0], CHUNK):
-            x = X[s:s + CHUNK]
-            V = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(self.grid + (x.shape[0], self.M))  # grid + (b, M)
+        b = conv_chunk(self.r, out.itemsize)  # as ConvAC.score: one position's (b, r) block fills L1
+        for s in range(0, X.shape[0], b):
+            x = X[s:s + b]
+            V = x.transpose(1, 0, 2).reshape(self.grid + (x.shape[0], self.M))  # grid + (b, M): a view of X
             V = self._activations(V, Ws, Ct).reshape(-1, x.shape[0], self.r)  # (n_L, b, r)
-            out[s:s + CHUNK] = matmul(_product_over_positions(V, self.p), self.w_out, self.p)  # (b,)
+            out[s:s + b] = matmul(product_over_positions(V, self.p), self.w_out, self.p)  # (b,)
         return out
 
     def amplitudes(self, configs):
@@ -327,8 +325,11 @@ class OverlappingConvAC(Network):
         tnlite._copynet.CopyNetwork
             Its ``einsum_operands()`` contract to :meth:`to_dense` (``split_copies=True``:
             one open leg per copy, the larger network before equal copies are imposed);
-            ``copies()`` counts the copies of each input.
+            ``copies()`` counts the copies of each input. Refused (ValueError) before
+            anything is built above ``tnlite._validate.networks.MAX_GRAPH_NODES`` tensors:
+            there are n_L (K^(dim L) + ... + K^dim + 1) + 1 of them.
         """
+        guard_overlap_network(self.shapes, self.K)
         L, K, dim = self.depth, self.K, len(self.grid)
         offsets = [np.unravel_index(k, (K,) * dim) for k in range(K**dim)]
         nodes, tensors, axes = [], [], []
@@ -361,9 +362,11 @@ class OverlappingConvAC(Network):
 
         Deltas: the copy of each input read more than once (dimension M), the elementwise
         products of every copied position (r), the global pooling (r). An input read once
-        (depth 0, or the two ends with K = 2 and depth 1) is an open leg on its weight node.
-        A cut may split a copy delta: for one-hot inputs that is exact, since the copies
-        all carry the same basis vector.
+        is an open leg on its weight node: every input at depth 0 or K = 1, and otherwise
+        the two ends x_0 and x_{N-1} at every depth and K (on a grid the four corners),
+        each reached by one path only (the first window of every layer, or the last). A
+        cut may split a copy delta: for one-hot inputs that is exact, since the copies all
+        carry the same basis vector.
 
         Returns
         -------

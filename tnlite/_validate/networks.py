@@ -5,6 +5,8 @@ TypeError that names the argument, what it got and what it needs.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import as_array, as_int, as_residues
@@ -256,3 +258,57 @@ def as_overlap_weights(layers, conv, w_out, shapes, K):
     if w_out.shape != (r,):
         raise ValueError(f"w_out must have shape (r,) = ({r},) to match conv, got {w_out.shape}")
     return M, r
+
+
+#: Largest network with duplicated inputs tnlite will build, in tensors. Their number grows
+#: like n_L K^(dim depth) (overlapping ConvAC) or N^depth / depth! (deep RAC); a min cut
+#: costs about 30 us per tensor, so this limit keeps ``min_cut`` to a few seconds.
+MAX_GRAPH_NODES = 100_000
+
+
+def _refuse_graph(count, exact, what, fix):
+    """Raise if `count` tensors (at least `count` when not `exact`) exceed MAX_GRAPH_NODES."""
+    if count > MAX_GRAPH_NODES:
+        raise ValueError(f"refusing to build the duplicated-input network of {what}: it would have "
+                         f"{'' if exact else 'more than '}{count:,} tensors; the limit is {MAX_GRAPH_NODES:,} "
+                         f"(tnlite._validate.networks.MAX_GRAPH_NODES). {fix}")
+    return count
+
+
+def guard_overlap_network(shapes, K):
+    """Refuse an overlapping ConvAC's duplicated-input network above MAX_GRAPH_NODES tensors; returns the count.
+
+    Counted from the sizes alone (`shapes` as :func:`as_overlap_geometry` gives them): each of the
+    n_L last positions roots a tree with T^l weight nodes at layer L - l + 1 (T = K**dim window
+    offsets) and one conv; one readout joins the trees. The sum stops once it passes the limit.
+    """
+    dim, L = len(shapes[0]), len(shapes) - 1
+    n_L, T = math.prod(shapes[-1]), K**dim
+    count, level, l = n_L + 1, 1, 0
+    while l < L and count <= MAX_GRAPH_NODES:
+        l, level = l + 1, level * T
+        count += n_L * level
+    where = f"N={shapes[0][0]}" if dim == 1 else f"side={shapes[0][0]}"
+    return _refuse_graph(count, l == L, f"an overlapping ConvAC with {where}, K={K}, depth={L}",
+                         f"It grows like {n_L} x K^{'depth' if dim == 1 else '(2 depth)'}: use a smaller depth, K "
+                         f"or {'N' if dim == 1 else 'side'}.")
+
+
+def guard_rac_network(N, depth):
+    """Refuse a deep RAC's duplicated-input network above MAX_GRAPH_NODES tensors; returns the count.
+
+    Layer l's chain over n steps holds 2n weight nodes plus, at l > 1, a chain of layer l-1 over
+    s steps for each s = 1..n (the copy of layer l-1 that step s reads); one readout on top. Each
+    layer holds more than the one below, so the count stops at the first layer past the limit.
+    """
+    chains = [0] * (N + 1)  # chains[n]: tensors of a chain of the layer below over n steps (none below layer 1)
+    for l in range(1, depth + 1):
+        below, total = chains, 0
+        chains = [0] * (N + 1)
+        for n in range(1, N + 1):
+            total += below[n]
+            chains[n] = 2 * n + total
+        if chains[N] + 1 > MAX_GRAPH_NODES:
+            break
+    return _refuse_graph(chains[N] + 1, l == depth, f"a RAC with N={N}, depth={depth}",
+                         "It grows like N^depth / depth!: use a smaller N or depth.")

@@ -148,12 +148,13 @@ class _Cases:
     reshape and descending column axes give the same matrix when one axis is on the row side.
     `add` records each case (raising at once only for an answer that is not an array);
     `settle` names the first candidate mistake that matches the answer in every case where
-    the answer is wrong, else judges the first wrong case alone (`_compare`). Each case's
-    `mistakes` list must hold the same mistakes in the same order (None where one does not apply).
+    the answer is wrong, else judges the first wrong case alone (`_compare`; with `strict`,
+    without naming a mistake that explains that case only). Each case's `mistakes` list must
+    hold the same mistakes in the same order (None where one does not apply).
     """
 
-    def __init__(self, what="result", rtol=RTOL, atol=ATOL):
-        self.what, self.rtol, self.atol, self.items = what, rtol, atol, []
+    def __init__(self, what="result", rtol=RTOL, atol=ATOL, strict=False):
+        self.what, self.rtol, self.atol, self.strict, self.items = what, rtol, atol, strict, []
 
     def add(self, got, expected, case, mistakes=()):
         self.items.append((_array(got, case), expected, case, list(mistakes)))
@@ -168,7 +169,7 @@ class _Cases:
                    for g, e, _, m in wrong):
                 raise _Wrong(f"{wrong[0][2]}: {message}", hint)
         got, expected, case, mistakes = wrong[0]
-        _compare(got, expected, case, mistakes, self.what, **tol)
+        _compare(got, expected, case, () if self.strict else mistakes, self.what, **tol)
 
 
 def _fmt(x):

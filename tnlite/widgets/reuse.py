@@ -32,18 +32,6 @@ def _partitions_of(N):
     return options
 
 
-def _mps_bond_for(n_params, N, M):
-    """The largest chi whose MPS (bonds min(chi, M^t, M^(N-t))) has at most n_params weights (>= 1)."""
-    def count(chi):
-        b = [1] + [min(chi, M ** min(t, N - t)) for t in range(1, N)] + [1]
-        return sum(b[t] * M * b[t + 1] for t in range(N))
-
-    chi = 1
-    while count(chi + 1) <= n_params and chi < M ** (N // 2):
-        chi += 1
-    return chi
-
-
 def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous halves (left | right)",
                             custom="0, 1, 2, 6", K_max=4, rng=0):
     """Lesson 08: kernel size K, depth and a partition: exact rank, min cut, equal-parameter MPS bound.
@@ -134,7 +122,7 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
                 return
         if (K, depth) not in nets:  # the network, its tensor and both graphs, built once per setting
             net = OverlappingConvAC.random(N, M, r, K, depth, rng=seed, p=PRIME)
-            chi = _mps_bond_for(net.n_params, N, M)
+            chi = MPS.chi_for_params(N, M, net.n_params)
             nets[K, depth] = (net, net.to_dense(), net.graph(), chi, MPS.random(N, M, chi, rng=seed).graph())
         net, A, g, chi, g_mps = nets[K, depth]
         rank = rank_mod_p(A, rows)
