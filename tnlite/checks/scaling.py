@@ -78,6 +78,8 @@ def check_hand_bounds(fn):
         raise _Wrong(f"your dict has no entry for {missing}", f"give all of {sorted(HAND_REGIONS)}")
     wrong = []
     for name, (kind, rows) in HAND_REGIONS.items():
+        if isinstance(got[name], (bool, np.bool_)):
+            raise _Wrong(f"{name}: your entry is {got[name]!r}, a bool", "give the rank bound, an integer such as 2 ** 3")
         value, expected = _scalar(got[name], f"{name} ({kind}, P = sites {rows})", "your entry"), _hand_expected(name)
         if value != expected:
             wrong.append((name, kind, rows, value, expected))
@@ -89,6 +91,9 @@ def check_hand_bounds(fn):
                      "give the rank bounds themselves, 2 ** bits")
     name, kind, rows, value, expected = wrong[0]
     case = f"{name} ({kind}, P = sites {rows})"
+    if bits[0] and not _power_of_two(value):  # every cut's product is a power of 2: log2 of the bound is no cut
+        raise _Wrong(f"{case}: {value:g} is the bound in bits, log2 of the rank bound {expected}",
+                     "give the rank bound itself, 2 ** bits")
     if kind == "RBM" and all(k == "RBM" and v == 2 ** _crossing(HAND_RBM, r) for _, k, r, v, _ in wrong):
         raise _Wrong(f"{case}: {value} = 2^(units coupled across); a cheaper cut exists",
                      f"P has only {len(rows)} sites: cutting their open legs costs 2^{len(rows)}")
@@ -96,6 +101,10 @@ def check_hand_bounds(fn):
         raise _Wrong(f"{case}: {value} is the product of a valid cut, perhaps, but not the smallest", _HINTS[kind][1])
     maybe_bits = f" (if {value} is the bound in bits, give 2 ** {value:g})" if bits[0] else ""
     raise _Wrong(f"{case}: {value} is smaller than any cut that separates P from Q", _HINTS[kind][0] + maybe_bits)
+
+
+def _power_of_two(x):
+    return float(x).is_integer() and x >= 1 and int(x) & (int(x) - 1) == 0
 
 
 def _rbm_cases():
@@ -114,7 +123,7 @@ def _rbm_cases():
 def check_rbm_rank_bound(fn):
     """Check `rbm_rank_bound(sites, rows)` -> min(2^c, 2^|P read|, 2^|Q read|), c the units coupled to both sides."""
     cases = _rbm_cases()
-    judged = _Cases(what="rank bound")
+    judged = _Cases(what="rank bound", strict=True)  # a mistake is named only if it explains every wrong case
     for n, (sites, rows) in enumerate(cases, 1):
         case = f"case {n} of {len(cases)} (sites={sites}, rows={rows})"
         got = _scalar(_call(fn, case, [list(s) for s in sites], rows), case)
@@ -124,6 +133,7 @@ def check_rbm_rank_bound(fn):
         touch_P = sum(1 for s in sites if P & set(s))
         touch_Q = sum(1 for s in sites if set(s) - P)
         couplings = sum(1 for s in sites for j in s if j in P) if c else 0
+        crossing_couplings = sum(len(s) for s in sites if P & set(s) and set(s) - P)
         judged.add(got, expected, case, mistakes=[
             (2**c, f"expected {expected}, got {got}: 2^(units coupled across) is a bound, but those units read "
                    f"only {read_P} sites of P and {read_Q} of Q",
@@ -131,6 +141,8 @@ def check_rbm_rank_bound(fn):
              "read) and 2 ** (sites of Q they read): return the smallest of the three"),
             (math.log2(expected), f"expected {expected}, got {got}: the number of bits, not the rank bound",
              "each unit coupled across contributes a factor of rank 2: return 2 ** count"),
+            (c, f"expected {expected}, got {got}: the number of units coupled across, neither a rank nor capped "
+                "by the sites they read", "return 2 ** min(units across, sites of P they read, sites of Q they read)"),
             (math.log(expected), f"expected {expected}, got {got}: an entropy in nats, not the rank bound",
              "return the rank bound itself, an int: 2 ** count"),
             (4 ** min(c, read_P, read_Q), f"expected {expected}, got {got}: two bits per unit (4 ** count)",
@@ -143,6 +155,9 @@ def check_rbm_rank_bound(fn):
              "a unit coupled to Q only is a product factor: count units with sites on both sides"),
             (2**couplings, f"expected {expected}, got {got}: you counted couplings, not units",
              "one hidden unit is one delta: splitting it costs one bit however many sites it couples"),
+            (2**crossing_couplings, f"expected {expected}, got {got}: you counted the couplings of the crossing "
+             "units (one bit per site each reads), not the units", "one hidden unit is one delta: splitting it costs "
+             "one bit however many sites it couples; the sites enter only as the other two bounds"),
         ])
     judged.settle()
     return f"{len(cases)} RBMs and partitions agree."
@@ -172,6 +187,8 @@ def check_rbm_params(fn):
             (_budget.params_rbm(N, H, w, grid, shared=True), f"expected {expected}, got {got}: the count with "
              "weights shared over positions (tl.budget's convention)",
              "this task asks for every weight tl.RBM.random stores: each unit its own"),
+            (N + H + k if H > 1 else None, f"expected {expected}, got {got}: one unit's weights for all of them",
+             "this task asks for every weight tl.RBM.random stores: each hidden unit has its own k weights"),
         ])
     judged.settle()
     return f"{len(cases)} RBM sizes counted right."
