@@ -229,6 +229,7 @@ def test_regions():
     (lambda: sc.tree_1d(3, 2), r"power of 2"),
     (lambda: sc.overlapping_convac_1d(2, 2, 2, 3, 2), r"depth=2 with K=3 leaves no position"),
     (lambda: sc.mps_1d(2, 0), r"chi must be >= 1, got 0"),
+    (lambda: sc.bits(0), r"rank \(a rank bound, an int >= 1\) must be >= 1, got 0"),  # was a math domain error
 ])
 def test_bad_input_is_refused_by_name(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
