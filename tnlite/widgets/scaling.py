@@ -105,6 +105,8 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
     dim = _as_int(dim, "dim", minimum=1)
     if dim not in (1, 2):
         raise ValueError(f"dim must be 1 or 2, got {dim}")
+    if isinstance(architectures, str):
+        raise TypeError(f"architectures must be a list of names, got the str {architectures!r} (write [{architectures!r}])")
     names = list(ARCHITECTURES) if architectures is None else list(architectures)
     unknown = [n for n in names if n not in ARCHITECTURES]
     if unknown:
