@@ -96,6 +96,7 @@ def test_axes_say_what_is_drawn_in_the_course_colours():
     ax, C = panel.artists["ax"], tl.diagrams.COLORS
     assert "sites" in ax.get_xlabel() and "log scale" in ax.get_xlabel() and "bits" in ax.get_ylabel()
     assert all(line.get_color() == C["bound"] for line in panel.artists["lines"].values())
+    assert all(pts.get_color() == C["measured"] for pts in panel.artists["points"].values())
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "volume law" in labels and "area law" in labels and any("exact rank" in t for t in labels)
     panel.controls["dim"].value = "2D"
