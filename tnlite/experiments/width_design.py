@@ -16,7 +16,8 @@ choosing the model (early stopping), scored on a separate test set.
 
 Usage (the full-size table in docs/results_width_design.md)::
 
-    python -m tnlite.experiments.width_design [--quick] [--output PATH]
+    python -m tnlite.experiments.width_design            # writes docs/results_width_design.md
+    python -m tnlite.experiments.width_design --quick    # the lesson's settings, printed only
 """
 from __future__ import annotations
 
@@ -31,7 +32,11 @@ from ..convac import ConvAC
 from ..data import sequences
 from ..train import evaluate, fit, positive
 
-__all__ = ["DESIGNS", "FULL", "LESSON", "run", "table"]
+__all__ = ["DESIGNS", "FULL", "LESSON", "TABLE", "run", "table"]
+
+#: The committed results table of the full-size run (only a run without --quick writes it by default).
+TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs",
+                     "results_width_design.md")
 
 #: The two channel arrangements at each size: parameter counts (with C = 2 and M = 4)
 #: 172 / 176 at N = 8 and 348 / 352 at N = 16, equal within 3 %.
@@ -128,12 +133,15 @@ def _markdown(results, seconds, command):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description="wide-base against wide-tip ConvACs, full size")
-    p.add_argument("--quick", action="store_true", help="the lesson's settings (seconds), for a smoke run")
-    p.add_argument("--output", default=None, help="markdown table to write (default docs/results_width_design.md)")
+    p.add_argument("--quick", action="store_true",
+                   help="the lesson's settings (seconds), for a smoke run: printed, written only with --output")
+    p.add_argument("--output", default=None,
+                   help=f"markdown table to write (default {TABLE} for the full run; a quick run never writes there)")
     args = p.parse_args(argv)
     runs = (LESSON,) if args.quick else FULL
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = args.output or os.path.join(root, "docs", "results_width_design.md")
+    out = args.output if args.quick else (args.output or TABLE)
+    if args.quick and out is not None and os.path.abspath(out) == os.path.abspath(TABLE):
+        raise SystemExit(f"--quick does not overwrite the committed full-size table {TABLE}; pick another --output")
     total = sum(2 * len(DESIGNS[s["N"]]) * len(s["seeds"]) for s in runs)
     done, start = [0], time.process_time()
 
@@ -147,8 +155,9 @@ def main(argv=None):
     print(file=sys.stderr)
     command = "python -m tnlite.experiments.width_design" + (" --quick" if args.quick else "")
     text = _markdown(results, time.process_time() - start, command)
-    with open(out, "w") as f:
-        f.write(text)
+    if out is not None:
+        with open(out, "w") as f:
+            f.write(text)
     print(text)
     return 0
 
