@@ -29,3 +29,17 @@ def test_the_committed_table_says_how_to_regenerate_it():
     text = open(wd.TABLE).read()
     assert "Regenerate with `python -m tnlite.experiments.width_design`" in text
     assert os.path.basename(wd.TABLE) == "results_width_design.md"
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.1, 0.3])
+def test_relation_ceiling_is_the_bayes_accuracy_of_the_population(noise):
+    """Independently: the best classifier's accuracy 0.5 * sum_x max(P_0(x), P_1(x)) from the population tensor,
+    on all inputs (N = 4: 2 relations; N = 8: 4) and on the two inputs of one relation (marginal)."""
+    import numpy as np
+    from tnlite import data
+    for N, k in ((4, 2), (8, 4)):
+        P0 = np.full((4,) * N, 4.0**-N)
+        P1 = 2 * data.population(N, 4, "global", noise) + P0
+        assert 0.5 * np.maximum(P0, P1).sum() == pytest.approx(wd.relation_ceiling(k, noise), abs=1e-12)
+    P1 = (2 * data.population(4, 4, "global", noise) + 4.0**-4).sum(axis=(1, 3))  # inputs 0 and 2, one relation
+    assert 0.5 * np.maximum(np.full((4, 4), 1 / 16), P1).sum() == pytest.approx(wd.relation_ceiling(1, noise))
