@@ -44,3 +44,11 @@ def test_the_needed_ranks_are_the_population_tensors_ranks():
     panel = build_width_design(widths=(4, 2, 2), steps=20)
     (marks,) = [c for c in panel.artists["ax_cut"].collections if "rank the task needs" in c.get_label()]
     assert np.allclose(marks.get_offsets()[:, 1], np.log2([15, 255]))
+
+
+def test_both_plots_have_titles_labelled_axes_with_units_and_legends():
+    panel = build_width_design(widths=(4, 2, 2), steps=20)
+    for name in ("ax_cut", "ax_acc"):
+        ax = panel.artists[name]
+        assert ax.get_title() and ax.get_legend() is not None
+        assert ax.get_xlabel() and "(" in ax.get_ylabel(), (name, ax.get_xlabel(), ax.get_ylabel())

@@ -79,10 +79,11 @@ def build_width_design(widths=(4, 2, 2), task="local (even | odd)", budget=176, 
              for t in ("global", "local")]  # log2 of each task's population rank across its own partition
     ax_cut.scatter(names, needs, marker="_", s=900, color="black", zorder=3,
                    label="rank the task needs (population tensor)")
-    _diagrams.new_axes("min cut of each partition", None, "log2 rank bound (bits)", ax=ax_cut)
+    _diagrams.new_axes("min cut of each partition", "partition of the 8 inputs", "log2 rank bound (bits)", ax=ax_cut)
     ax_cut.set_ylim(0, 9)
     ax_cut.legend(fontsize=8, loc="upper left")
-    _diagrams.new_axes("trained designs", "log2 min cut of the task's partition (bits)", "test accuracy", ax=ax_acc)
+    _diagrams.new_axes("trained designs", "log2 min cut of the task's partition (bits)", "test accuracy (fraction correct)",
+                       ax=ax_acc)
     ax_acc.set_xlim(-0.2, 9)
     ax_acc.set_ylim(0.4, 1.0)
     ax_acc.axhline(0.5, color="gray", linestyle=":", linewidth=1)
