@@ -154,3 +154,10 @@ def test_population_ranks_are_the_pairs_counted():
 def test_population_refuses_a_tensor_too_large_before_building_it():
     with pytest.raises(ValueError, match="population data tensor"):
         data.population(64, 4, "global")
+
+
+def test_population_of_an_image_task_relates_its_image_pairs():
+    D = data.population(16, 2, "local", 0.0, side=4)       # (r, 2c) with (r, 2c + 1): checkerboard-crossing pairs
+    assert tl.schmidt_rank(D, tl.partitions.checkerboard(4, 0)) > tl.schmidt_rank(D, tl.partitions.left_right_2d(4))
+    with pytest.raises(ValueError, match="side\\*\\*2 for images; got N=16, side=8"):
+        data.population(16, 2, "local", side=8)

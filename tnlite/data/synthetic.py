@@ -178,6 +178,8 @@ def population(N, M, task, noise=0.1, side=None):
     """
     M, task, noise = _as_symbols(M), _as_task(task), _as_noise(noise)
     N = as_int(N, "N", minimum=4)
+    if N % 2 or (side is not None and as_int(side, "side", minimum=4) ** 2 != N):
+        raise ValueError(f"N must be even (inputs related in pairs), and side**2 for images; got N={N}, side={side}")
     guard_dense((M,) * N, "population data tensor")
     pairs = partners(N, task, side)
     P1, order = np.ones(()), []
