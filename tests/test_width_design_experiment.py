@@ -67,3 +67,22 @@ def test_the_committed_table_extends_the_lesson_and_supports_its_per_seed_assert
     slack = 3 * math.sqrt(one * (1 - one) / full8["n_test"])
     base = _per_seed(section, "global", "wide-base")
     assert len(base) == len(full8["seeds"]) and max(base) <= one + slack
+
+
+def test_docs_science_quotes_the_committed_table():
+    """docs/science.md's lesson-07 paragraph quotes the table it links: every mean difference, every
+    'ahead in k of n seeds' and the seed counts, at N = 8 and N = 16 (it used to quote an older table)."""
+    import re
+    table = open(wd.TABLE).read()
+    science = open(os.path.join(os.path.dirname(wd.TABLE), "science.md")).read()
+    section = " ".join(science[science.index("## Designing widths with min cuts"):science.index("## Information re-use")]
+                       .split())  # one line: a quoted number may wrap
+    for N, settings in ((8, wd.FULL[0]), (16, wd.FULL[1])):
+        part = table[table.index(f"## N = {N}, "):]
+        part = part[:part.index("## N = 16")] if N == 8 else part
+        k = len(settings["seeds"])
+        assert f"## N = {N}, {k} seeds" in table
+        for task, diff, err, wins in re.findall(
+                r"- (global|local) task: wide-base minus wide-tip ([+-][\d.]+) \+- ([\d.]+) .*? ahead in (\d+) of", part):
+            assert f"{abs(float(diff)):.3f} \\pm {err}" in section, (N, task, diff, err)
+            assert f"{wins} of {k}" in section, (N, task, wins)
