@@ -39,7 +39,8 @@ def _as_widths(name, widths):
     widths = tuple(widths)
     for w in widths:
         if isinstance(w, (bool, np.bool_)) or not isinstance(w, (int, np.integer)):
-            hint = ("a layer has a whole number of channels; rounding 2.7 silently would judge another design"
+            hint = (f"a layer has a whole number of channels: write an int (rounding {w!r} here would judge a "
+                    "design you did not write)"
                     if isinstance(w, (float, np.floating)) else
                     "True and False are not widths" if isinstance(w, (bool, np.bool_)) else
                     "write the number itself, 2, not the string '2'" if isinstance(w, str) else None)
