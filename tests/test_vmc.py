@@ -105,6 +105,8 @@ def test_fidelity_bound_of_a_network_uses_its_min_cut():
     assert mps.min_cut(rows).rank_bound == 2
     assert vmc.fidelity_bound(PSI0, mps, rows) == vmc.fidelity_bound(PSI0, 2, rows)
     assert vmc.fidelity_bound(PSI0, 10**6, rows) == 1.0  # a rank above the target's: no ceiling
+    # a flat target is folded by the network's phys_dims (the same numbers as the (2,)*N tensor)
+    assert vmc.fidelity_bound(PSI0.ravel(), mps, rows) == vmc.fidelity_bound(PSI0, 2, rows)
     cp = tl.ShallowConvAC.random(N, 2, 3, rng=0)
     bound, cut = vmc.tightest_bound(PSI0, cp, [range(4), range(0, N, 2)])
     assert cut == tuple(range(0, N, 2)) and bound < vmc.fidelity_bound(PSI0, 3, range(4))
@@ -196,6 +198,12 @@ BAD = {
     "zero target (fidelity)": (lambda: vmc.fidelity(_NET, np.zeros(256)), ValueError, "target has zero norm"),
     "zero target (bound)": (lambda: vmc.fidelity_bound(np.zeros((2,) * N), 2, [0, 1]), ValueError,
                             "target has zero norm"),
+    "flat target (bound)": (lambda: vmc.fidelity_bound(PSI0.ravel(), 2, [0, 1]), ValueError,
+                            r"target has shape \(256,\): a cut needs one axis per site.*\(2,\) \* N"),
+    "empty side (bound)": (lambda: vmc.fidelity_bound(PSI0, 2, []), ValueError,
+                           r"rows must hold some but not all of the target's 8 sites, got \(\)"),
+    "all sites (bound)": (lambda: vmc.fidelity_bound(PSI0, 2, range(N)), ValueError,
+                          r"rows must hold some but not all.*empty side"),
     "zero psi (fidelity)": (lambda: vmc.fidelity(np.zeros(256), PSI0), ValueError, "psi has zero norm"),
     "nan target": (lambda: vmc.fidelity(_NET, np.full(256, np.nan)), ValueError, "target has nan or inf"),
     "psi and target sizes": (lambda: vmc.fidelity(np.ones(4), np.ones(8)), ValueError,

@@ -116,21 +116,31 @@ def fidelity_bound(target, rank, rows):
     Parameters
     ----------
     target : array_like, shape (d_0, ..., d_{N-1})
-        Any nonzero tensor (normalised here).
+        Any nonzero tensor (normalised here), one axis per site; a flat (prod d,) vector is
+        folded only when `rank` is a network (its ``phys_dims``).
     rank : int or Network
         A bound on the Schmidt rank, or a network: its ``min_cut(rows).rank_bound``.
     rows : sequence of int
-        The sites on side P.
+        The sites on side P: at least one, not all.
 
     Returns
     -------
     float, in (0, 1]
     """
+    shape = np.shape(target)
+    if isinstance(rank, Network) and len(shape) == 1 and shape[0] == int(np.prod(rank.phys_dims)):
+        shape = tuple(rank.phys_dims)             # a flat target: the network says how to fold it
+    t = as_state(target, "target").reshape(shape)
+    if t.ndim == 1:
+        raise ValueError(f"target has shape {np.shape(target)}: a cut needs one axis per site, e.g. shape "
+                         f"(2,) * N (target.reshape((2,) * N)), or pass a network as rank to fold it")
+    rows = as_rows(rows, t.ndim)
+    if not 0 < len(rows) < t.ndim:
+        raise ValueError(f"rows must hold some but not all of the target's {t.ndim} sites, got {rows}: "
+                         f"a cut with an empty side has no Schmidt spectrum to bound")
     if isinstance(rank, Network):
         rank = rank.min_cut(rows).rank_bound
     rank = as_int(rank, "rank", minimum=1)
-    t = as_state(target, "target").reshape(np.shape(target))
-    rows = as_rows(rows, t.ndim)
     s = schmidt_values(t, rows)
     p = s**2 / np.sum(s**2)
     return float(min(1.0, p[:rank].sum()))
