@@ -25,6 +25,8 @@ def test_fidelity_bound_passes_and_names_each_mistake(capsys):
         "not normalised": lambda s, k: np.sum(np.sort(s)[::-1][:k] ** 2),
         "first k values as given": lambda s, k: np.sum(s[:k] ** 2) / np.sum(s**2),
         "1 - bound": lambda s, k: 1 - _bound(s, k),
+        "k smallest probabilities": lambda s, k: np.sort(np.asarray(s) ** 2)[:k].sum() / np.sum(np.asarray(s) ** 2),
+        "square root of the bound": lambda s, k: np.sqrt(_bound(s, k)),
         "k - 1 probabilities": lambda s, k: _bound(s, k - 1) if k > 1 else 1.0,
     }
     for phrase, fn in wrong.items():
@@ -46,10 +48,18 @@ def test_energy_gradient_passes_and_names_wrong_upstream_weights(capsys):
         "without the factor 2": lambda Hp, E, p, nn: (Hp - E * p) / nn,
         "without the - E psi term": lambda Hp, E, p, nn: 2 * Hp / nn,
         "opposite sign": lambda Hp, E, p, nn: -2 * (Hp - E * p) / nn,
+        "divided by <psi|psi> twice": lambda Hp, E, p, nn: 2 * (Hp - E * p) / nn**2,
+        "divided by sqrt(<psi|psi>) instead": lambda Hp, E, p, nn: 2 * (Hp - E * p) / np.sqrt(nn),
+        "times the right one": lambda Hp, E, p, nn: 2.7 * (Hp - E * p) / nn,
     }
     for phrase, g_of in wrong.items():
         ok, out = _verdict(ck.check_energy_gradient, lambda net, H, g_of=g_of: _energy_gradient(net, H, g_of), capsys)
         assert not ok and phrase in out, (phrase, out)
+    for phrase, g_of in wrong.items():  # none of them is blamed on X
+        ok, out = _verdict(ck.check_energy_gradient, lambda net, H, g_of=g_of: _energy_gradient(net, H, g_of), capsys)
+        assert "X must hold" not in out and "not by one common factor" not in out, (phrase, out)
+    nn = [float(n.to_dense().ravel() @ n.to_dense().ravel()) for _, n, _ in ck._gradient_cases()]
+    assert all(abs(x - 1) > 0.5 and abs(x - 2) > 0.5 for x in nn[:1]), nn  # "missing /nn" is not "missing 2"
     ok, out = _verdict(ck.check_energy_gradient, lambda net, H: (float(net.to_dense().ravel() @ H @ net.to_dense().ravel()),
                                                                    []), capsys)
     assert not ok and ("divide psi.H.psi by <psi|psi>" in out or "grads must be a list" in out)
@@ -101,3 +111,30 @@ def test_the_ceilings_behind_the_choices_match_exact_ranks_of_built_networks():
         assert cap.rank("MPS", 2, budget, "top | bottom") == tl.schmidt_rank(net.to_dense(), rows) == chi
         s = tl.schmidt_values(psi0, rows)
         assert cap.ceilings("2D lattice", budget)["MPS"][0] <= _bound(s, chi) + 1e-12
+
+
+def test_choose_architecture_accepts_every_tied_cut_and_cuts_given_as_sites(capsys):
+    """The 4 x 4 lattice is x <-> y symmetric: equal bounds at symmetric cuts are all right answers."""
+    right = _right_choices()
+    s = "2D lattice, any architecture, F >= 0.99"
+    deep = {"architecture": "deep ConvAC", "budget": 125, "cut": "top | bottom",
+            "rank": cap.rank("deep ConvAC", 2, 125, "top | bottom")}
+    ok, out = _verdict(ck.check_choose_architecture, lambda: {**right, s: deep}, capsys)
+    assert ok, out
+    accepted = 0
+    candidates = [(sc, right[sc]["architecture"], right[sc]["budget"]) for sc in ck.SCENARIOS] + [(s, "deep ConvAC", 125)]
+    for scenario, a, b in candidates:
+        state = ck.SCENARIOS[scenario][0]
+        dim = cap.STATES[state][0]
+        per_cut = cap.bounds(state, b, a)
+        lowest = min(per_cut.values())
+        for cut, rows in cap.CUTS[dim].items():
+            answer = {"architecture": a, "budget": b, "cut": cut, "rank": cap.rank(a, dim, b, cut)}
+            as_sites = {**answer, "cut": [int(i) for i in rows]}
+            for given in (answer, as_sites):
+                ok, out = _verdict(ck.check_choose_architecture, lambda: {**right, scenario: given}, capsys)
+                # the reference: a bound within 1e-12 of the lowest, recomputed from the Schmidt values
+                s_vals = tl.schmidt_values(cap.ground(state)[1], rows)
+                assert ok == (_bound(s_vals, answer["rank"]) <= lowest + 1e-10), (scenario, cut, out)
+                accepted += ok
+    assert accepted > 2 * len(candidates)  # some answer has a tie, accepted both as a name and as sites

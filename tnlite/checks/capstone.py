@@ -34,7 +34,8 @@ def _bound(s, k):
 def check_fidelity_bound(fn):
     """Check `fidelity_bound(s, k)`: the sum of the k largest Schmidt probabilities p_i = s_i^2 / sum s^2."""
     r = np.random.default_rng(10)
-    cases = [("sorted, normalised", np.sqrt([0.7, 0.2, 0.06, 0.04]), 2),
+    # k != n/2 in every case: there the k smallest probabilities are 1 - bound, and the two mistakes look alike
+    cases = [("sorted, normalised", np.sqrt([0.7, 0.2, 0.06, 0.04]), 3),
              ("unnormalised (a state of norm 3)", 3 * np.sqrt([0.5, 0.3, 0.15, 0.05]), 1),
              ("in no particular order", np.array([0.1, 0.9, 0.3, 0.2, 0.05]), 2),
              ("k above the number of values", np.array([0.8, 0.6]), 5),
@@ -45,6 +46,10 @@ def check_fidelity_bound(fn):
         got = _scalar(_call(fn, case, s, k), case)
         p_sorted = np.sort(s**2)[::-1] / np.sum(s**2)
         judged.add(got, _bound(s, k), case, mistakes=[
+            (float(min(1.0, p_sorted[::-1][:k].sum())), "you summed the k smallest probabilities, not the k largest",
+             "sort in descending order (np.sort(p)[::-1]) before taking p[:k]"),
+            (float(np.sqrt(_bound(s, k))), "that is the square root of the bound: the largest overlap |<phi|psi>|, "
+             "not the fidelity", "the fidelity is the overlap squared: do not take a square root of the sum"),
             (float(np.sort(s)[::-1][:k].sum() / np.sum(s)), "you summed singular values, not probabilities",
              "the Schmidt probabilities are the squares s_i^2, divided by their sum"),
             (float(np.sum(np.sort(s)[::-1][:k] ** 2)), "the squares are not normalised",
@@ -63,7 +68,9 @@ def check_fidelity_bound(fn):
 
 def _gradient_cases():
     H = spins.tfim_hamiltonian(6, 1.0, 1.0)
-    return [("an MPS (N=6, chi=3)", MPS.random(6, 2, 3, rng=1), H),
+    mps = MPS.random(6, 2, 3, rng=1)
+    mps = mps.with_params([3.0 * p if i == 0 else p for i, p in enumerate(mps.params())])  # <psi|psi> far from 1 and 2
+    return [("an MPS (N=6, chi=3, <psi|psi> far from 1)", mps, H),
             ("a RAC (N=6, R=3)", RAC.random(6, 2, 3, rng=2), H),
             ("an RBM (N=6, 4 hidden units)", RBM.random(6, 4, rng=3), spins.tfim_hamiltonian(6, 1.0, 3.0))]
 
@@ -105,13 +112,32 @@ def check_energy_gradient(fn):
             if all(np.allclose(g, c, rtol=1e-6, atol=1e-12) for g, c in zip(grads, cand)):
                 raise _Wrong(f"{case}: your gradient is the vjp with upstream weights {what}",
                              "g = 2 * (H @ psi - E * psi) / (psi @ psi), then net.vjp(X, g) on all configurations")
+        _name_a_factor(case, grads, grads_ref, nn)
         k = next(k for k, (g, ref) in enumerate(zip(grads, grads_ref))
                  if not np.allclose(g, ref, rtol=1e-6, atol=1e-9 * max(1.0, np.abs(ref).max())))
         raise _Wrong(f"{case}: grads[{k}] differs from dE/d params()[{k}] (largest difference "
-                     f"{np.max(np.abs(np.asarray(grads[k]) - grads_ref[k])):.3g})",
-                     "X must hold the one-hot inputs of ALL 2^N configurations, in to_dense order "
+                     f"{np.max(np.abs(np.asarray(grads[k]) - grads_ref[k])):.3g}), and not by one common factor",
+                     "check both halves of the vjp: g = 2 * (H @ psi - E * psi) / (psi @ psi), one weight per "
+                     "configuration, and X the one-hot inputs of ALL 2^N configurations in to_dense order "
                      "(tl.one_hot(tl.vmc.all_configurations(N), 2))")
     return "E and its gradient agree for an MPS, a RAC and an RBM: one vjp with g = 2 (H psi - E psi) / <psi|psi>."
+
+
+def _name_a_factor(case, grads, grads_ref, nn):
+    """Raise if the gradient is c times the right one (c != 1): the upstream weights are off by c."""
+    g = np.concatenate([np.asarray(x, dtype=float).ravel() for x in grads])
+    ref = np.concatenate([np.asarray(x, dtype=float).ravel() for x in grads_ref])
+    c = float(g @ ref / (ref @ ref))
+    if not np.isfinite(c) or np.isclose(c, 1.0, rtol=1e-6) or not np.allclose(g, c * ref, rtol=1e-6,
+                                                                                atol=1e-9 * np.abs(ref).max()):
+        return
+    known = {1 / nn: "you divided by <psi|psi> twice", nn**-0.5: "you divided by sqrt(<psi|psi>) too many",
+             nn**0.5: "you divided by sqrt(<psi|psi>) instead of <psi|psi>", nn: "the division by <psi|psi> is missing",
+             0.5: "the factor 2 is missing", 2.0: "the factor 2 appears twice"}
+    why = next((w for f, w in known.items() if np.isclose(c, f, rtol=1e-6)), None)
+    raise _Wrong(f"{case}: your gradient is {c:.6g} times the right one (here <psi|psi> = {nn:.6g})"
+                 + (f": {why}" if why else ""),
+                 "the upstream weights are off by that factor: g = 2 * (H @ psi - E * psi) / (psi @ psi)")
 
 
 def _all_inputs(net):
@@ -128,6 +154,23 @@ def _options(state, allowed):
             if allowed is None or a in allowed:
                 out[(a, b)] = value
     return out
+
+
+#: Bounds this close to the ceiling count as the same: the 4 x 4 lattice is symmetric under x <-> y.
+TIE = 1e-12
+
+
+def _cut_name(cut, dim):
+    """The name in CUTS[dim] of `cut`, given as a name or as the sites of either side; else `cut` itself."""
+    if isinstance(cut, str) or cut is None:
+        return cut
+    try:
+        sites = {int(i) for i in cut}
+    except (TypeError, ValueError):
+        return cut
+    everything = set(range(_cap.N))
+    return next((name for name, rows in _cap.CUTS[dim].items()
+                 if sites in (set(rows), everything - set(rows))), cut)
 
 
 @_checker("choose_architecture")
@@ -161,9 +204,15 @@ def check_choose_architecture(fn):
             raise _Wrong(f"{scenario}: {budget} parameters is more than needed: at {cheapest} the ceiling of {ok} "
                          f"already allows {need}")
         dim = _cap.STATES[state][0]
-        if answer["cut"] != cut:
-            raise _Wrong(f"{scenario}: {arch}'s ceiling is lowest across '{cut}', not {answer['cut']!r}",
+        per_cut = _cap.bounds(state, budget, arch)
+        given = _cut_name(answer["cut"], dim)
+        tied = [c for c, v in per_cut.items() if v <= ceiling + TIE]   # symmetric cuts give equal bounds
+        if given not in tied:
+            there = f" (bound {per_cut[given]:.6f} there)" if isinstance(given, str) and given in per_cut else ""
+            raise _Wrong(f"{scenario}: {arch}'s ceiling {ceiling:.6f} is lowest across "
+                         f"{' or '.join(repr(c) for c in tied)}, not {answer['cut']!r}{there}",
                          "compute the bound at every cut of tl.experiments.capstone.CUTS and take the smallest")
+        cut = given
         true_rank = _cap.rank(arch, dim, budget, cut)
         if answer["rank"] != true_rank:
             raise _Wrong(f"{scenario}: across '{cut}' the min cut of {arch} at {budget} parameters is "

@@ -125,13 +125,18 @@ def ceilings(state, budget):
     The bound across a cut is the sum of the target's k largest Schmidt probabilities there,
     k the architecture's min-cut rank (as :func:`tnlite.vmc.fidelity_bound`).
     """
-    dim, out = STATES[state][0], {}
+    out = {}
     for arch in lineup(state, budget):
-        bounds = {cut: min(1.0, float(probabilities(state, cut)[:rank(arch, dim, budget, cut)].sum()))
-                  for cut in CUTS[dim]}
-        cut = min(bounds, key=bounds.get)
-        out[arch] = (bounds[cut], cut)
+        per_cut = bounds(state, budget, arch)
+        cut = min(per_cut, key=per_cut.get)
+        out[arch] = (per_cut[cut], cut)
     return out
+
+
+def bounds(state, budget, arch):
+    """{cut: bound}: the fidelity bound of `arch` at a budget across each of the state's cuts."""
+    dim = STATES[state][0]
+    return {cut: min(1.0, float(probabilities(state, cut)[:rank(arch, dim, budget, cut)].sum())) for cut in CUTS[dim]}
 
 
 def fit_one(state, budget, arch, seed, steps=1000, lr=0.03, progress=False):
