@@ -49,8 +49,25 @@ def test_the_cut_menu_follows_the_states_dimension_and_measured_fits_sit_above_t
     assert list(x) == [2, 2] and np.allclose(y, [0.1, 0.05])
     assert all(v >= panel.data["tail"][1] for v in y)  # a fit cannot pass its ceiling
     assert "MPS (rank 2)" in panel.text.value
-    # an architecture missing at this budget (the overlapping ConvAC at 125) draws nothing
+    # an architecture missing at this budget (the overlapping ConvAC at 125) draws nothing, nor is in the legend
     assert len(panel.artists["floors"]["overlapping ConvAC"].get_data()[0]) == 0
+    ax = panel.artists["ax"]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "overlapping ConvAC" not in labels and set(cap.lineup("2D lattice", 125)) <= set(labels)
+    panel.controls["budget"].value = 425
+    assert "overlapping ConvAC" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_the_legend_is_beside_the_points_and_ranks_read_as_integers():
+    panel = build_fidelity_ceiling(state="critical chain", budget=125, cut="odd | even",
+                                   measured={("critical chain", 125, "RBM"): [0.97, 0.975]})
+    ax = panel.artists["ax"]
+    fig = ax.figure
+    fig.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 >= ax.get_window_extent().x1  # outside the axes: it covers no marker
+    labels = [ax.xaxis.get_major_formatter()(v, 0) for v in (1.0, 10.0, 100.0)]
+    assert labels == ["1", "10", "100"]
 
 
 def test_bad_arguments_are_refused_by_name():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from .. import diagrams as _diagrams
 from ..experiments import capstone as _cap
@@ -71,6 +72,7 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
     _diagrams.new_axes(None, "Schmidt rank k across the cut (log scale)",
                        "1 - fidelity (log scale)", ax=ax)
     _diagrams.plain_log_axis(ax, "x")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # ranks: 1, 10, 100, not 1e1
     _diagrams.plain_log_axis(ax, "y")
     (tail_line,) = ax.step([], [], where="post", color="gray", lw=1.2,
                            label="the target's tail: no rank-k state does better")
@@ -78,8 +80,7 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
               for a in _MARKERS}
     fits = {a: ax.plot([], [], _MARKERS[a], color=_diagrams.COLORS["measured"], ms=7, label=a)[0]
             for a in _MARKERS}
-    ax.plot([], [], "o", color=_diagrams.COLORS["bound"], mfc="none", mew=1.8, label="ceiling (min cut)")
-    ax.legend(fontsize=7, loc="upper right", ncol=2)
+    (ring,) = ax.plot([], [], "o", color=_diagrams.COLORS["bound"], mfc="none", mew=1.8, label="ceiling (min cut)")
 
     def update(panel):
         state = panel.value("state")
@@ -110,6 +111,9 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
         ax.set_xlim(0.8, p.size * 2)
         ax.set_ylim(_FLOOR / 3, 1.5)
         ax.set_title(f"{state}, {budget} parameters, cut {cut}")
+        # beside the axes, not over the points; only the architectures of this budget's lineup
+        ax.legend(handles=[tail_line, ring] + [fits[a] for a in ranks], fontsize=7, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         panel.data = {"state": state, "budget": budget, "cut": cut, "rows": _cap.CUTS[dim][cut], "tail": tail,
                       "ranks": ranks, "ceilings": ceilings, "measured": shown}
         panel.text.value = "ceilings at this cut: " + "; ".join(
