@@ -75,7 +75,7 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # ranks: 1, 10, 100, not 1e1
     _diagrams.plain_log_axis(ax, "y")
     (tail_line,) = ax.step([], [], where="post", color="gray", lw=1.2,
-                           label="the target's tail: no rank-k state does better")
+                           label="target's tail:\nbest of any rank-k state")
     floors = {a: ax.plot([], [], _MARKERS[a], color=_diagrams.COLORS["bound"], ms=9, mfc="none", mew=1.8)[0]
               for a in _MARKERS}
     fits = {a: ax.plot([], [], _MARKERS[a], color=_diagrams.COLORS["measured"], ms=7, label=a)[0]
