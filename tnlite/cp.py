@@ -59,11 +59,17 @@ class ShallowConvAC(ConvAC):
 
     def __init__(self, W, w_out, N=None, p=None):
         W = as_array(W, "W")
+        if W.ndim not in (2, 3) or 0 in W.shape[-2:]:
+            raise ValueError(f"W must have shape (N, r, M), or (r, M) if shared, with r, M >= 1, got {W.shape}")
         if N is None:
             if W.ndim != 3:
                 raise ValueError(f"N is required for a shallow ConvAC with a shared layer of shape (r, M), got W {W.shape}")
+            if W.shape[0] < 2:
+                raise ValueError(f"W must have N >= 2 positions, shape (N, r, M), got shape {W.shape}")
             N = W.shape[0]
         self.pool = N = as_int(N, "N", minimum=2)
+        if W.ndim == 3 and W.shape[0] != N:
+            raise ValueError(f"W has {W.shape[0]} positions (shape (N, r, M) = {W.shape}), but N={N}")
         self._setup([W], w_out, N, p)
         self.r = self.widths[0]
 
@@ -173,6 +179,7 @@ class CP(Network):
     @classmethod
     def random(cls, N, d, r, rng, p=None):
         """A random CP decomposition of N factors (d, r): the shallow ConvAC's weights."""
+        d = as_int(d, "d", minimum=1)  # named here: the shallow ConvAC calls it M
         net = ShallowConvAC.random(N, d, r, rng, p=p)
         return net.to_cp()
 

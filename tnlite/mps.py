@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._linalg import chain_amplitudes, haar_isometry, matmul, mod, qr_overwrite, split, svd_tall
+from ._linalg import (chain_amplitudes, haar_isometry, matmul, mod, qr_overwrite, split, svd_tall, times_power_of_two,
+                      with_safe_norm)
 from ._validate import (as_array, as_base, as_configs, as_cutoff, as_features, as_int, as_mps_cores, as_nonnegative, as_prime,
                         as_residues, as_rng, guard_dense)
 from .network import Graph, Network
@@ -128,7 +129,9 @@ class MPS(Network):
         Parameters
         ----------
         psi : array_like, shape (d_0, ..., d_{N-1})
-            Any tensor, real or complex, with finite entries; it is not normalised.
+            Any tensor, real or complex, with finite entries; it is not normalised, and
+            its scale does not matter (a tensor whose squares would overflow or vanish
+            is decomposed rescaled by a power of 2, put back into the last core).
         max_bond : int, optional
             Keep at most this many singular values at every cut.
         cutoff : float
@@ -154,7 +157,7 @@ class MPS(Network):
         if not np.issubdtype(psi.dtype, np.inexact):
             psi = psi.astype(np.float64)
         dims = psi.shape
-        norm2 = float(np.vdot(psi, psi).real)
+        psi, norm2, scale = with_safe_norm(psi)  # psi (as given) = psi (now) * 2**scale
         if norm2 == 0:
             raise ValueError("psi is the zero tensor: it has no normalised state to decompose")
         threshold = cutoff * norm2
@@ -167,7 +170,10 @@ class MPS(Network):
             discarded += dropped
             cores.append(Q.reshape(chi, d, -1))  # vL i vR, left-isometric
             # rest: (vR, i_{t+1} ... i_{N-1})
-        cores.append(rest.reshape(rest.shape[0], dims[-1], 1))
+        last = times_power_of_two(rest, scale)
+        if not np.isfinite(last).all():
+            raise ValueError(f"psi's norm, about 2^{scale}, exceeds the float range: its MPS cannot hold it; rescale psi")
+        cores.append(last.reshape(rest.shape[0], dims[-1], 1))
         return cls._trusted(cores, discarded_weight=discarded / norm2)
 
     @classmethod
@@ -200,14 +206,24 @@ class MPS(Network):
         chi = as_int(chi, "chi", minimum=1)
         rng = as_rng(rng)
         p = None if p is None else as_prime(p)
-        # min(chi, d^(t+1), d^(N-t-1)); the exponent is capped first because d^k > chi once
-        # k >= chi.bit_length() (d >= 2), so no huge power is ever formed
+        # bond t (left of site t) is min(chi, d^t, d^(N-t)); the exponent is capped first
+        # because d^k > chi once k >= chi.bit_length() (d >= 2), so no huge power is formed
         cap = chi.bit_length()
-        bonds = [1] + [min(chi, d ** min(t + 1, N - t - 1, cap)) for t in range(N - 1)] + [1]
-        total = 0
-        for t in range(N):
-            total += guard_dense((bonds[t], d, bonds[t + 1]), f"random MPS core {t}")
+
+        def bond(t):
+            return min(chi, d ** min(t, N - t, cap))
+
+        # Only the first and last `cap` sites can have a bond below bond(cap); the sites
+        # between all have the same core, so the entries are counted in O(cap), whatever N,
+        # before anything of length N is built.
+        left, right = range(min(cap, N)), range(max(N - cap, cap), N)
+        middle = N - len(left) - len(right)
+        total = sum(guard_dense((bond(t), d, bond(t + 1)), f"random MPS core {t}") for t in left)
+        if middle:
+            total += middle * guard_dense((bond(cap), d, bond(cap)), f"random MPS core {cap}")
+        total += sum(guard_dense((bond(t), d, bond(t + 1)), f"random MPS core {t}") for t in right)
         guard_dense((total,), f"set of {N} random MPS cores")
+        bonds = [bond(t) for t in range(N + 1)]
         if p is not None:
             return cls._trusted([rng.integers(0, p, size=(bonds[t], d, bonds[t + 1])) for t in range(N)], p=p)
         cores = []
@@ -376,9 +392,11 @@ class MPS(Network):
             Entry t is the entropy of sites 0..t against t+1..N-1; at most log(chi_t).
         """
         base = as_base(base)
-        if self.N > 1 and self.norm() == 0:
+        self._require_float("entropies")
+        values = self.schmidt_values()  # from QRs and SVDs: no squares formed, any scale works
+        if values and not values[0].any():
             raise ValueError("this MPS is the zero state: it has no entanglement entropy")
-        return np.array([entropy_from_schmidt(s, base) for s in self.schmidt_values()])
+        return np.array([entropy_from_schmidt(s, base) for s in values])
 
     def graph(self):
         """The chain: nodes 0..N-1, bonds (t, t+1, chi_t), leg t on node t with dim d_t."""

@@ -33,7 +33,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._linalg import CHUNK, haar_isometry, matmul, mod, unit_vector
-from ._validate import as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng, guard_dense
+from ._validate import (as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng,
+                        guard_dense, guard_length, guard_uniform)
 from .features import one_hot
 from .network import Graph, Network
 
@@ -57,6 +58,7 @@ class RAC(Network):
     ----------
     N : int
         Sequence length (number of inputs, "particles"); the weights do not depend on it.
+        At most ``tnlite.MAX_DENSE_ENTRIES`` (its per-step list ``phys_dims`` is built).
     W_H : ndarray, shape (R, R), or a sequence of L of them
         Hidden-to-hidden weights of each layer, shared over time.
     W_I : ndarray, shape (R, M), or a sequence of L: the first (R, M), the others (R, R)
@@ -88,6 +90,7 @@ class RAC(Network):
         self.h0 = tuple(convert(h, "h0") for h in h0)
         self.W_O = convert(W_O, "W_O")
         self.M, self.R, self.depth = M, R, L
+        guard_length(self.N, "N", "the per-step list phys_dims")
         self.phys_dims = (M,) * self.N
 
     def params(self):
@@ -218,7 +221,7 @@ class RAC(Network):
         ndarray, shape (M,)*N; int64 residues if the RAC computes mod p
         """
         M, R, N = self.M, self.R, self.N
-        guard_dense((M,) * N, "RAC coefficient tensor")
+        guard_uniform(M, N, "RAC coefficient tensor")
         guard_dense((M**N, R * self.depth), "RAC hidden states of all prefixes")
         h = [h0[None, :] for h0 in self.h0]  # per layer (K prefixes, R)
         for _ in range(N):
@@ -291,7 +294,8 @@ class RAC(Network):
         tuple of N-1 ints
         """
         M, R, N = self.M, self.R, self.N
-        return tuple(min(R, M**t, M ** (N - t)) for t in range(1, N))
+        cap = R.bit_length()  # M**k > R once k >= cap (M >= 2): no huge power is formed
+        return tuple(min(R, M ** min(t, cap), M ** min(N - t, cap)) for t in range(1, N))
 
     def graph(self):
         """The depth-1 RAC's tensor network with explicit delta nodes.

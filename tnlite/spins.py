@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ._validate import all_finite, as_array, as_flag, as_int, as_real, guard_dense
+from ._validate import all_finite, as_array, as_flag, as_int, as_linalg_dtype, as_real, guard_dense, guard_uniform
 
 __all__ = ["tfim_hamiltonian", "tfim_operator", "heisenberg_hamiltonian", "ground_state"]
 
@@ -31,7 +31,7 @@ def _check_chain(N, periodic):
     periodic = as_flag(periodic, "periodic")
     if periodic and N < 3:
         raise ValueError(f"a periodic chain needs N >= 3 (N=2 would count its one bond twice), got N={N}")
-    guard_dense((2,) * N, "state vector")
+    guard_uniform(2, N, "state vector")
     # every row stores the diagonal and up to N off-diagonal entries
     guard_dense((N + 1, 2**N), "sparse Hamiltonian's stored entries")
     return N
@@ -248,7 +248,7 @@ def ground_state(H, tol=0.0):
         degenerate ground level, psi is one vector of the ground space.
     """
     if not (sp.issparse(H) or isinstance(H, LinearOperator)):
-        H = as_array(H, "H", ndim=2)  # refuses nan and inf
+        H = as_linalg_dtype(as_array(H, "H", ndim=2), "H")  # refuses nan and inf
     elif sp.issparse(H):
         data = H.data if H.format in ("csr", "csc", "coo", "bsr", "dia") else H.tocsr().data  # stored entries
         if np.issubdtype(data.dtype, np.inexact) and not all_finite(data):
