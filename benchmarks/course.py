@@ -136,3 +136,26 @@ def _time_widgets(changes, log, plt):
 
 def kernel_description():
     return f"nbclient, kernel python3 = {sys.executable} (the bench venv's interpreter)"
+
+
+#: Written by tests/test_browser.py (key press -> new panel image in JupyterLab in headless
+#: Chromium, every lesson's panel): `make bench` reports it, it does not re-measure it.
+BROWSER_LATENCY = os.path.join(ROOT, "tests", "_artifacts", "browser_latency.md")
+
+
+def browser_latency(path=None):
+    """(text, modification time as a UTC string) of the browser test's latency table, or None.
+
+    The table is the browser test's own (its columns are its business); `make bench` puts it
+    in the report with its date, so a stale file shows as such.
+    """
+    import datetime
+
+    path = path or BROWSER_LATENCY
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+        stamp = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
+    except OSError:
+        return None
+    return text, stamp.strftime("%Y-%m-%d %H:%M UTC")

@@ -134,6 +134,9 @@ class Case:
         factor that extrapolates to the full work. Stated in the table.
     notes : dict of str -> str
         What each implementation does, when it is not obvious (convention, algorithm).
+    terms : list of kernels.Term
+        tnlite's work split by kernel shape, for the kernel floor (what the rates BLAS
+        reaches at those shapes allow); measured after the check.
     """
 
     op: str
@@ -147,6 +150,7 @@ class Case:
     scale: dict = dataclasses.field(default_factory=dict)
     notes: dict = dataclasses.field(default_factory=dict)
     repeats: int = 5
+    terms: list = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -163,6 +167,11 @@ class Row:
     flops: float = 0.0
     bytes: float = 0.0
     notes: dict = dataclasses.field(default_factory=dict)
+    terms: list = dataclasses.field(default_factory=list)
+
+    def kernel_floor(self):
+        """Seconds at the rates BLAS reaches on tnlite's own shapes (None without terms)."""
+        return sum(t.seconds() for t in self.terms) if self.terms else None
 
     def tnlite_best(self):
         ours = {k: t for k, t in self.timings.items() if k.startswith("tnlite")}
@@ -217,6 +226,8 @@ def run_case(case, log=print, repeats=None, warmup=1):
     if callable(row.flops):
         row.flops = float(row.flops())
     row.notes = dict(case.notes)  # the estimates above may have added to the notes
+    row.terms = list(case.terms)
+    row.kernel_floor()  # measures the kernels now, before the timings
     # 2. timing (the check's call was the first warm-up). Repeats are interleaved
     # round-robin over the implementations, so a burst of load from other processes
     # falls on all of them alike rather than on whichever ran during it.
@@ -273,6 +284,17 @@ def blas_floor(row, peak_flops, mem_bw):
     return t or None
 
 
+#: A tnlite row whose median exceeds this many times its hardware floor is flagged.
+FLOOR_LIMIT = 3.0
+
+
+def floor_ratio(row, peak_flops, mem_bw):
+    """tnlite's best median / the row's hardware floor, or None."""
+    floor = blas_floor(row, peak_flops, mem_bw) if peak_flops and mem_bw else None
+    _, ours = row.tnlite_best()
+    return ours.median / floor if floor and ours is not None else None
+
+
 def format_table(rows, peak_flops=None, mem_bw=None):
     """A markdown table: op, size, each implementation's median [min..max], ratio, BLAS gap.
 
@@ -301,6 +323,8 @@ def format_table(rows, peak_flops=None, mem_bw=None):
                 ratio = f"**{r:.2f}x**" if r is not None else "no peer"
                 if floor and ours is not None:
                     gap = f"{ours.median / floor:.1f}x (floor {fmt_time(floor)})"
+                    if ours.median / floor > FLOOR_LIMIT:
+                        gap += f" **> {FLOOR_LIMIT:g}x**"
                 elif ours is not None:
                     gap = "n/a"
             out.append(f"| {row.op if first else ''} | {row.size if first else ''} | {label} | {cell} | {ratio} | {gap} |")
@@ -329,6 +353,23 @@ def cpu_info():
         "avx2": "avx2" in flags,
         "avx512f": "avx512f" in flags,
     }
+
+
+def blas_kernel():
+    """numpy's BLAS and the kernel it runs on this CPU, e.g. 'openblas 0.3.31 (SkylakeX)'."""
+    try:
+        import threadpoolctl
+
+        pools = [p for p in threadpoolctl.threadpool_info() if p.get("user_api") == "blas"]
+        # numpy's wheel keeps its OpenBLAS in site-packages/numpy.libs (scipy's in scipy.libs)
+        ours = [p for p in pools if os.path.basename(os.path.dirname(p.get("filepath", ""))).startswith("numpy")]
+        ours = ours or pools
+        if ours:
+            p = ours[0]
+            return f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture', '?')})"
+    except ImportError:
+        pass
+    return "unknown (threadpoolctl not installed)"
 
 
 def blas_info():

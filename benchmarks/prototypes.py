@@ -48,17 +48,6 @@ def from_dense_noise_floor(psi, N):
     return cores
 
 
-def overlap_matmul(a, b):
-    """<a|b> of two real MPS core lists with reshape + matmul, no tensordot transposes."""
-    E = np.ones((1, 1))
-    for A, B in zip(a, b):
-        la, d, ra = A.shape
-        lb, _, rb = B.shape
-        X = (E @ B.reshape(lb, d * rb)).reshape(la * d, rb)
-        E = A.reshape(la * d, ra).T @ X
-    return E[0, 0]
-
-
 def main():
     import threadpoolctl
 
@@ -74,11 +63,6 @@ def main():
     err = np.abs(MPS(c).to_dense().reshape(-1) - gs).max()
     rows.append((f"from_dense Ising N=20, noise floor (bond {max(x.shape[2] for x in c)}, err {err:.0e})",
                  best(lambda: MPS.from_dense(gs.reshape((2,) * N)), 3), best(lambda: from_dense_noise_floor(gs, N), 3)))
-
-    a = MPS.random(100, 2, 64, rng=3)
-    b = a.canonicalize(50)
-    assert abs(overlap_matmul(a.cores, b.cores) - a.overlap(b)) < 1e-12
-    rows.append(("MPS overlap N=100 chi=64", best(lambda: a.overlap(b)), best(lambda: overlap_matmul(a.cores, b.cores))))
 
     print(f"{'operation':<50s} {'tnlite':>10s} {'prototype':>10s} {'speed-up':>9s}")
     for name, t_ref, t_new in rows:

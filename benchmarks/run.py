@@ -2,11 +2,14 @@
 
 Usage: python benchmarks/run.py [--quick] [--only SUBSTRING] [--no-course] [--output PATH]
 
-Prints progress lines and one table; writes it with the machine facts (CPU, BLAS,
-threads, measured GEMM peak and copy bandwidth) to benchmarks/RESULTS.md (--quick, --only or
---threads other than 1 write benchmarks/_out/RESULTS-partial.md unless --output says otherwise). Every operation first
-checks that all implementations agree within the stated tolerance; a mismatch is printed
-loudly and that operation is not timed.
+Prints progress lines and one table; writes it with the machine facts (CPU, BLAS kernel,
+threads, measured GEMM peak and copy bandwidth) to benchmarks/results/<machine>.md and .json,
+then rewrites benchmarks/RESULTS.md with every machine's numbers side by side (machines.py);
+--quick, --only or --threads other than 1 write benchmarks/_out/RESULTS-partial.md instead
+unless --output says otherwise. Every operation first checks that all implementations agree
+within the stated tolerance; a mismatch is printed loudly and that operation is not timed.
+Rows above 3x their hardware floor are flagged, with the floor that the rates BLAS reaches on
+tnlite's own shapes allow (kernels.py) and its largest term.
 """
 from __future__ import annotations
 
@@ -25,7 +28,9 @@ sys.path.insert(0, ROOT)
 import numpy as np  # noqa: E402
 
 import harness  # noqa: E402
-from harness import fmt_time  # noqa: E402
+import kernels  # noqa: E402
+import machines  # noqa: E402
+from harness import FLOOR_LIMIT, fmt_time  # noqa: E402
 
 # What limits each tnlite kernel and what would make it faster, keyed by operation name.
 # Written from the measurements (see the final section of RESULTS.md); kept beside the code
@@ -61,16 +66,21 @@ ADVICE = {
         "singular values."
     ),
     "MPS overlap <a|b>": (
-        "Little to gain: a reshape-and-matmul prototype (as in torch_peers.mps_overlap) was "
-        "1.1-1.4x faster than the two tensordots over several runs (one thread); the rest of the gap to "
-        "the floor is per-site Python and small-GEMM overhead (200 GEMMs of 64 x 128)."
+        "`MPS.overlap` runs two GEMMs per site on reshaped views (the transposes are BLAS flags): "
+        "0.77x the time of the two tensordots it replaced (A/B in one process, thread CPU time, 11 "
+        "rounds). Both GEMMs run at ~50 GFLOP/s here; what is left (~1.3x the kernel floor) is per-site "
+        "Python and the small bonds at the chain's ends."
     ),
     "MPS left-canonical QR sweep": (
-        "`MPS.canonicalize` calls LAPACK's geqrf and orgqr directly on fresh products (scipy.linalg.qr's "
-        "checks and workspace queries cost ~10% on 128 x 64 matrices) and multiplies R into the next "
-        "core with one GEMM. Householder QR of 99 such matrices is the floor-setter (15.5 ms of the "
-        "~18 ms, one thread); CholeskyQR2 (two GEMMs and a Cholesky) would be faster but loses "
-        "orthogonality on ill-conditioned cores."
+        "`MPS.canonicalize` calls LAPACK directly on fresh products: from 64 columns the blocked "
+        "geqrt + gemqrt (128 against 159 µs for geqrf + orgqr at 128 x 64, which run unblocked below "
+        "LAPACK's crossover of 128 columns), and R goes into the next core by trmm, which reads R's "
+        "triangle in place (no triu copy, half a GEMM's multiplications), before Q is formed: 0.83x "
+        "the time of the geqrf + orgqr + triu + GEMM sweep (A/B, thread CPU time). The QR is the "
+        "floor-setter: LAPACK's Householder QR of 128 x 64 runs at ~20 GFLOP/s here (its panels are "
+        "level-2 BLAS), so the sweep sits near its kernel floor. CholeskyQR2 (GEMM, Cholesky, "
+        "triangular solve) was no faster with OpenBLAS's small syrk/trsm (179 against 167 µs) and "
+        "loses orthogonality on ill-conditioned cores."
     ),
     "MPS batched amplitudes": (
         "Chunk the batch: the (B, d, chi) product of each site leaves the cache at B = 10,000. "
@@ -79,19 +89,74 @@ ADVICE = {
         "(one GEMM per value, no wasted half) 64 ms (2.4x). Both keep the result to 1e-12."
     ),
     "deep ConvAC forward": (
-        "`ConvAC.score` transposes each layer once per call to a contiguous (n, in, out) array "
-        "(numpy's stacked matmul was ~1.6x slower on the transposed view) and pools in place; "
-        "batch chunks of 512 keep the (n, b, r) temporaries in cache. What is left is numpy's "
-        "per-position small GEMMs (16 x 16 weights): float32 would roughly halve it (the torch "
-        "float32 row), a compiled kernel more."
+        "`ConvAC.score` reads layer 0's inputs where they lie in X (BLAS takes the strided rows; the "
+        "gathered, transposed copy it replaced cost ~40% of the pass), runs batch chunks sized so that "
+        "one position's (b, r) activations fill the L1 cache (256 samples at r = 16: measured best at "
+        "r = 8, 16, 32), and pools in place: 0.71x the time of the previous pass (A/B, thread CPU "
+        "time), bit-identical. What is left is three kernels numpy cannot do faster (the kernel "
+        "table): the K = M = 4 GEMMs of layer 0, the 16 x 16 GEMMs (~50 GFLOP/s in cache, ~90% of "
+        "the peak) and the product pooling, an elementwise multiply at numpy's ~3 G products/s; "
+        "layer 0 runs slower in the pass than in cache since X (82 MB) streams from memory. Stacking "
+        "positions into one large GEMM was slower (its operands leave the cache), and the Khatri-Rao "
+        "fusion of layer 0 with the first pooling (one K = M^2 GEMM) loses to the outer products it "
+        "needs (numpy loops of length M). float32 would roughly halve it (the torch float32 row)."
+    ),
+    "deep ConvAC 2D forward": (
+        "As the 1D pass, with the 2x2 windows: layer 0 reads X through a view whose axes, the grid's "
+        "row and column bits interleaved, run over the positions in Z order (no gathered copy: 0.72x "
+        "the time of the previous pass). Each window pools four positions, so the product pooling "
+        "(three multiplies per pooled vector, at numpy's elementwise rate) weighs more than in 1D, "
+        "and the GEMMs of the layers above 0 fewer: the kernel table names the largest term."
+    ),
+    "shallow ConvAC / CP forward": (
+        "`ShallowConvAC.score` and `CP.score` share one kernel: the N convs as stacked GEMMs on X read "
+        "in place, then the product over positions by pairwise halving (log2 N numpy calls instead of "
+        "N), block by block of positions whose (G, b, r) products fill the L2 cache: 0.41x (shallow) "
+        "and 0.62x (CP) the time of the previous passes. Its flops are few (N r products per sample "
+        "after layer 0), so the floor is low and the product over positions, at numpy's elementwise "
+        "rate, is the largest term."
     ),
     "RAC forward (depth 1)": (
-        "`RAC.score` already runs batch chunks with a position-major copy per chunk. It is about "
-        "as good as numpy gets: the per-step GEMMs have inner dimension R = 16 and "
-        "M = 4, where OpenBLAS runs far below its large-matrix peak, so the GEMM floor is not "
-        "reachable. Prototypes with reused buffers and batch chunks were within noise of tnlite "
-        "(0.16-0.19 s against 0.15-0.19 s), and projecting all inputs at once was 2x slower (the "
-        "(B, N, R) temporary leaves the cache). Only float32 or a compiled kernel would help."
+        "`RAC.score` writes every step's products into three reused (b, R) buffers, reads each step's "
+        "inputs where they lie in X (no position-major copy), and sizes its batch chunks so that those "
+        "buffers fill a quarter of the L2 cache (682 samples at R = 16: measured best at R = 8, 16, 32): "
+        "0.63x the time of the previous pass (A/B, thread CPU time). The per-step GEMMs have inner "
+        "dimension R = 16 and M = 4, and the elementwise product runs at numpy's rate: it sits near "
+        "its kernel floor. Projecting all inputs at once, or 16 steps at once, was no faster (the "
+        "projections leave the cache). Only float32 or a compiled kernel would help."
+    ),
+    "RAC forward (depth 2)": (
+        "As depth 1 (the same buffers and chunks); each upper layer adds two 16 x 16 GEMMs and a "
+        "product per step."
+    ),
+    "overlapping ConvAC forward": (
+        "`OverlappingConvAC.score` runs the same position-major layout as the deep ConvAC: per layer, K "
+        "stacked matmuls on contiguous slices of positions (views, no gather) multiplied in place; layer "
+        "1 reads X in place, batch chunks are sized from the L1 cache and the last product runs by "
+        "pairwise halving: 0.63x the time of the pass with a transposed copy of X, chunks of 512 and "
+        "np.prod (A/B, thread CPU time). What is left is numpy's per-position small GEMMs (4 x 16 and "
+        "16 x 16 weights, 254 positions: layer 1's, with inner dimension M = 4 and X read K times, run "
+        "at ~10 GFLOP/s) and the products. One GEMM per input position for all K offsets ((16 x 48) "
+        "weights) was 2.5x slower: its products then run on strided 16-wide slices. A compiled kernel "
+        "would help; float32 would first need a rescaled product (the N = 256 scores, ~1e-80, are below "
+        "its range)."
+    ),
+    "deep ConvAC training step": (
+        "`ConvAC.vjp(log=True)` keeps the rescaled forward pass of each chunk of 512 samples and runs the "
+        "backward pass in the same (n, B, c) layout with out= products (no temporaries). Per vector rescaling "
+        "is one einsum for the squared norms (a max over the 16 channels was 3-5x slower and half the step); "
+        "what remains is the forward pass twice as expensive as the plain one plus the backward GEMMs. "
+        "Measured 0.9-1.07x torch autograd over two runs (1.7x before the einsum and the out= products)."
+    ),
+    "RAC training step (depth 1)": (
+        "`RAC.vjp(log=True)` stores the rescaled states, the two factors of each step and the step's scale, "
+        "then runs backpropagation through time with small (b, R) GEMMs; 0.75-0.81x torch autograd."
+    ),
+    "deep ConvAC log-domain forward": (
+        "`log_abs_score` rescales every conv output and every pooled product by its norm (one einsum and one "
+        "multiply each): about 3x the plain forward pass (452 against 155 ms of CPU at N = 256, B = 10,000, "
+        "one thread); rescaling only after the conv (not after a pooling of two unit vectors) would save about "
+        "a third, at the price of relying on products of unit vectors staying above 1e-308."
     ),
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
@@ -116,6 +181,15 @@ ADVICE = {
         "1/30 of the memory, but the solve is only ~5% faster with it (1.41 against 1.49 s): "
         "the Lanczos work dominates."
     ),
+    "exact rank mod p": (
+        "`tensors.rank_mod_p` eliminates over column panels on float64 BLAS (exact: residues "
+        "|x| <= p/2 + 2, reduced mod p before a sum could pass 2^53) and finds each panel's pivots "
+        "by a Gauss-Jordan step per pivot in int64. At 256 x 256 those 256 Python steps (~8 us "
+        "each, numpy call overhead) are most of the time, so python-flint's compiled elimination "
+        "is faster there; from ~350 on the matrix products dominate and tnlite is faster. Only a "
+        "compiled pivot loop would close the small-size gap (benchmarks/README.md has the variants "
+        "tried)."
+    ),
 }
 
 
@@ -131,6 +205,13 @@ NOT_MEASURED = [
     "configuration per call (timed on 100 and scaled, as the table says); no batched form of either "
     "was used; torch, written with tnlite's layout, is the batched peer.",
     "Deep ConvAC / RAC in quimb or TeNPy: no such networks there; torch is the peer.",
+    "torch float32 for the shallow ConvAC and the depth-2 RAC: their scores (~1e-56 at N = 256; ~1e-80 "
+    "at N = 32, depth 2) are below float32's range. The depth-2 RAC runs 8x shorter sequences, 8x more "
+    "of them: at N = 64 its scores already leave float64's range (their logs grow like t^2).",
+    "galois above 256 x 256 for the exact rank: its row reduction took 16.6 s at 1,024 x 1,024 (one "
+    "run, against 0.11 s at 256; ~n^3, so ~18 min at 4,096); python-flint is the peer there.",
+    "torch float32 for the overlapping ConvAC: its scores at N = 256 are ~1e-80 (a global product "
+    "over 252 positions of unit-size factors), below float32's range.",
     "Min cut in quimb/TeNPy: none; networkx's `minimum_cut` (preflow-push) is the peer.",
     "tnlite via MPS for all-cut entropies (`MPS.from_dense(A).entropies()`): the TT-SVD is "
     "timed in the dense -> MPS rows; left out here to keep `make bench` under 5 minutes.",
@@ -150,12 +231,23 @@ def cases(quick):
     yield lambda: ops.case_canonicalize(quick)
     yield lambda: ops.case_amplitudes(quick)
     yield lambda: ops_models.case_convac(quick)
+    yield lambda: ops_models.case_convac(quick, "2d")
+    yield lambda: ops_models.case_convac(quick, "shallow")
     yield lambda: ops_models.case_rac(quick)
+    yield lambda: ops_models.case_rac(quick, depth=2)
+    yield lambda: ops_models.case_overlapping(quick)
+    yield lambda: ops_models.case_convac_train(quick)
+    yield lambda: ops_models.case_rac_train(quick)
+    yield lambda: ops_models.case_log_forward(quick)
     yield lambda: ops.case_mincut(quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_build(N, quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_ground(N, quick)
+    import ops_exact
+
+    for m, n, k in ops_exact.cases(quick):
+        yield lambda m=m, n=n, k=k: ops_exact.case_rank_mod_p(m, n, k)
 
 
 def main(argv=None):
@@ -164,6 +256,8 @@ def main(argv=None):
     p.add_argument("--only", default="", help="run only operations whose name contains this")
     p.add_argument("--no-course", action="store_true", help="skip lessons and widgets")
     p.add_argument("--output", default=None, help="where to write the markdown report")
+    p.add_argument("--machine", default=None,
+                   help="name of this machine's results file (default: from CPU model, cores, BLAS kernel, caches)")
     p.add_argument("--threads", type=int, default=1,
                    help="BLAS/OpenMP/torch threads per library (default 1; 0 = the libraries' own "
                         "defaults, all cores). With all cores, numpy's and scipy's OpenBLAS pools and "
@@ -171,7 +265,7 @@ def main(argv=None):
                         "timings then scatter over 10-400x their minimum")
     args = p.parse_args(argv)
     partial = args.quick or args.only or args.threads != 1
-    out_path = args.output or os.path.join(HERE, "_out/RESULTS-partial.md" if partial else "RESULTS.md")
+    out_path = args.output or (os.path.join(HERE, "_out/RESULTS-partial.md") if partial else None)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     t_start = time.perf_counter()
     log = lambda s: print(s, flush=True)  # noqa: E731
@@ -196,13 +290,19 @@ def main(argv=None):
     blas = harness.blas_info()
     for line in blas:
         log(f"   {line}")
+    kernel = harness.blas_kernel()
+    caches = (ops.tnlite_module("_linalg").cache_bytes(1), ops.tnlite_module("_linalg").cache_bytes(2))
+    machine = args.machine or machines.machine_id(cpu, kernel, caches)
+    log(f"== BLAS kernel numpy runs here: {kernel}; L1d {caches[0] // 1024} KiB, L2 {caches[1] // 1024} KiB "
+        f"(tnlite's batch chunks follow these); results file: {machine}")
     log("== measuring the GEMM peak (2048^3 float64, and float32) and copy bandwidth ...")
     n_peak = 1024 if args.quick else 2048
     peak64, _ = harness.matmul_peak(n_peak, np.float64)
     peak32, _ = harness.matmul_peak(n_peak, np.float32)
     bw = harness.copy_bandwidth()
     log(f"   float64 {peak64 / 1e9:.1f} GFLOP/s, float32 {peak32 / 1e9:.1f} GFLOP/s, copy {bw / 1e9:.1f} GB/s")
-    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba"])
+    vers = harness.versions(["numpy", "scipy", "tnlite", "quimb", "tenpy", "torch", "networkx", "numba", "flint",
+                             "galois"])
     log("   " + ", ".join(f"{k} {v}" for k, v in vers.items()))
 
     # operations
@@ -251,15 +351,41 @@ def main(argv=None):
     print()
     print(table)
     print(f"\n(operations {t_ops:.0f} s, total {total:.0f} s)")
+    print(f"\nmachine: {cpu['model']}, {cpu['nproc']} logical CPUs; BLAS kernel: {kernel}; "
+          f"GEMM peak {peak64 / 1e9:.1f} GFLOP/s float64")
+    flagged = [r for r in rows if r.status == "ok" and (harness.floor_ratio(r, peak64, bw) or 0) > FLOOR_LIMIT]
+    print(f"rows above {FLOOR_LIMIT:g}x their hardware floor: {len(flagged) or 'none'}")
+    for r in flagged:
+        print(f"  - {r.op} [{r.size}]: {harness.floor_ratio(r, peak64, bw):.1f}x. "
+              + (kernel_reason(r, peak64) or "(no kernel terms: the report's last section says what limits it)"))
     loads = (load_start, harness.load_average())
-    report = render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, args, total,
-                    torch_threads=torch.get_num_threads() if torch else None, loads=loads)
-    os.makedirs(os.path.dirname(out_path), exist_ok=True)
-    with open(out_path, "w") as f:
-        f.write(report)
-    print(f"wrote {os.path.relpath(out_path, ROOT)}")
+    facts = dict(cpu=cpu, blas=blas, kernel=kernel, caches=caches, machine=machine, vers=vers, peak64=peak64,
+                 peak32=peak32, bw=bw, torch_threads=torch.get_num_threads() if torch else None, loads=loads)
+    report = render(rows, table, facts, lessons, panels, args, total)
+    paths = [out_path] if out_path else write_results(rows, report, facts)
+    if out_path:
+        os.makedirs(os.path.dirname(out_path), exist_ok=True)
+        with open(out_path, "w") as f:
+            f.write(report)
+    print("wrote " + ", ".join(os.path.relpath(q, ROOT) for q in paths))
     bad = [r for r in rows if r.status.startswith(("MISMATCH", "ERROR"))]
     return 1 if bad else 0
+
+
+def browser_section():
+    """The real-browser panel latencies written by tests/test_browser.py, with their date."""
+    import course
+
+    found = course.browser_latency()
+    if found is None:
+        return ("Real-browser panel latency: not measured in this run's tree. tests/test_browser.py (part of "
+                "`make test`) moves each lesson's panel in JupyterLab in headless Chromium and writes "
+                f"`{os.path.relpath(course.BROWSER_LATENCY, ROOT)}`; run it before `make bench` to have the table here.\n")
+    text, stamp = found
+    return ("Real-browser panel latency, key press to the panel's new image in JupyterLab (headless Chromium), "
+            f"as tests/test_browser.py measured it on {stamp} (read from "
+            f"`{os.path.relpath(course.BROWSER_LATENCY, ROOT)}`, not re-measured by `make bench`: the browser "
+            "test starts the lab the way a student does, and its table is copied as it stands):\n\n" + text + "\n")
 
 
 def panel_status(status, med, worst):
@@ -271,11 +397,70 @@ def panel_status(status, med, worst):
     return "ok" if worst <= 0.1 else "ok (median; one update over)"
 
 
-def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, args, total, torch_threads,
-           loads=("?", "?")):
+def write_results(rows, report, facts):
+    """A full run: this machine's report and record in results/, then RESULTS.md from every record."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    cpu = facts["cpu"]
+    record = {"generated": now, "load": list(facts["loads"]), "versions": facts["vers"],
+              "machine": {"id": facts["machine"], "cpu": cpu["model"], "nproc": cpu["nproc"],
+                          "avx2": cpu["avx2"], "avx512f": cpu["avx512f"], "blas_kernel": facts["kernel"],
+                          "peak_gflops": facts["peak64"] / 1e9, "copy_gbs": facts["bw"] / 1e9,
+                          "l1": facts["caches"][0], "l2": facts["caches"][1]},
+              "rows": [machines.row_record(r, facts["peak64"], facts["bw"], harness.blas_floor) for r in rows]}
+    json_path = machines.save(record)
+    md_path = json_path[:-len(".json")] + ".md"
+    with open(md_path, "w") as f:
+        f.write(report)
+    index = os.path.join(HERE, "RESULTS.md")
+    with open(index, "w") as f:
+        f.write(machines.render_index(machines.load_all(), FLOOR_LIMIT))
+    return [md_path, json_path, index]
+
+
+def kernel_reason(row, peak):
+    """One measured line: the floor the kernel rates allow on tnlite's shapes, and its largest term."""
+    floor = row.kernel_floor()
+    if not floor:
+        return ""
+    _, ours = row.tnlite_best()
+    label, _, unit, rate, share, seconds = max(kernels.describe(row.terms, peak), key=lambda d: d[-1])
+    speed = (f"{rate / 1e9:.1f} GFLOP/s, {share:.0%} of the 2048^3 peak" if unit == "flop"
+             else f"{rate / 1e9:.2f} G products/s")
+    return (f"At the rates BLAS/LAPACK reach on tnlite's own shapes here the floor is {fmt_time(floor)} and "
+            f"tnlite takes {ours.median / floor:.1f}x that; its largest term is {label}: {fmt_time(seconds)} "
+            f"at {speed}.")
+
+
+def kernel_table(rows, peak):
+    """Markdown: every term of every row with terms, its kernel's rate here, and the kernel floor."""
+    L = ["| operation | term | kernel (one call, as tnlite makes it) | rate here | of the GEMM peak | "
+         "time at that rate |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        if r.status != "ok" or not r.terms:
+            continue
+        first = True
+        for t, (label, _, unit, rate, share, seconds) in zip(r.terms, kernels.describe(r.terms, peak)):
+            shape = t.parts[0][1].label + (f" (+{len(t.parts) - 1} more shapes)" if len(t.parts) > 1 else "")
+            speed = f"{rate / 1e9:.1f} GFLOP/s" if unit == "flop" else f"{rate / 1e9:.2f} G products/s"
+            L.append(f"| {r.op + ' [' + r.size + ']' if first else ''} | {label} | {shape} | {speed} | "
+                     f"{f'{share:.0%}' if share is not None else '—'} | {fmt_time(seconds)} |")
+            first = False
+        _, ours = r.tnlite_best()
+        floor = r.kernel_floor()
+        L.append(f"|  | **kernel floor** |  |  |  | **{fmt_time(floor)}** (tnlite {ours.median / floor:.1f}x) |")
+    return "\n".join(L)
+
+
+def render(rows, table, facts, lessons, panels, args, total):
+    cpu, blas, vers, peak64, peak32, bw = (facts[k] for k in ("cpu", "blas", "vers", "peak64", "peak32", "bw"))
+    torch_threads, loads = facts["torch_threads"], facts["loads"]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L = []
-    L.append("# Benchmarks: tnlite against quimb, TeNPy, torch (CPU) and networkx\n")
+    L.append(f"# Benchmarks on {cpu['model']} ({facts['kernel']}): tnlite against quimb, TeNPy, torch (CPU) and networkx\n")
+    L.append(f"These numbers come from one machine: **{cpu['model']}**, {cpu['nproc']} logical CPUs, numpy's BLAS "
+             f"**{facts['kernel']}**, L1d {facts['caches'][0] // 1024} KiB and L2 {facts['caches'][1] // 1024} KiB "
+             f"per core (results file `{facts['machine']}`); other machines' are beside them in "
+             "[`../RESULTS.md`](../RESULTS.md).\n")
     L.append(f"Generated by `make bench` (`benchmarks/run.py{' --quick' if args.quick else ''}`) on {now}; "
              f"the whole run took {total:.0f} s. Each implementation: one warm-up (which is also the "
              "correctness check: every implementation's output is compared with tnlite's within the "
@@ -283,10 +468,13 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
              "[min .. max]. **tnlite / best peer** below 1 means tnlite is faster. **tnlite / hardware floor** "
              "divides tnlite's median by the time the operation's estimated flops need at the measured "
              "GEMM peak (or its bytes at the measured copy bandwidth, whichever is larger): a lower bound "
-             "no implementation beats, so 1x is perfect.\n")
+             f"no implementation beats, so 1x is perfect; above {FLOOR_LIMIT:g}x it is marked, and the "
+             "section on kernel rates below says what the BLAS of this machine reaches on tnlite's shapes.\n")
     L.append("## Machine\n")
     L.append(f"- CPU: {cpu['model']}; {cpu['nproc']} logical CPUs (affinity {cpu['affinity']}); "
-             f"AVX2 {cpu['avx2']}, AVX-512F {cpu['avx512f']}")
+             f"AVX2 {cpu['avx2']}, AVX-512F {cpu['avx512f']}; L1d {facts['caches'][0] // 1024} KiB, "
+             f"L2 {facts['caches'][1] // 1024} KiB (read by tnlite for its batch chunks)")
+    L.append(f"- BLAS kernel numpy runs: {facts['kernel']}")
     L.append(f"- measured GEMM peak (numpy matmul, {2048 if not args.quick else 1024}^3, "
              f"{args.threads or 'default'} thread(s), the better of a reading at the start and at the end): "
              f"**{peak64 / 1e9:.1f} GFLOP/s float64**, {peak32 / 1e9:.1f} GFLOP/s float32; "
@@ -322,6 +510,16 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
     for line in NOT_MEASURED:
         L.append(f"- {line}")
     L.append("")
+    L.append("## What BLAS and LAPACK reach here at tnlite's own shapes\n")
+    L.append("The hardware floor counts every flop at the 2048^3 GEMM peak. tnlite's forward passes run "
+             "GEMMs whose inner dimension is M = 4 or a width of 16, its QR sweep LAPACK QRs of 128 x 64: "
+             "no BLAS reaches the large-matrix rate there. Below, each operation's work split by kernel, "
+             "each kernel timed alone at the shape tnlite calls it with (its batch chunk included), data in "
+             "cache, best of 5 rounds (`benchmarks/kernels.py`). The **kernel floor** sums work / rate: "
+             "what tnlite would take with no overhead between calls. A row far above its hardware floor "
+             "but near its kernel floor is limited by the BLAS kernel for its shape, and the largest term "
+             "says which.\n")
+    L.append(kernel_table(rows, peak64) + "\n")
     L.append("## The course's own speed\n")
     if lessons:
         import course
@@ -375,6 +573,7 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
                      "process like a lesson's kernel.\n")
     else:
         L.append("Widget panels: no `build_*` in tnlite.widgets at the time of this run.\n")
+    L.append(browser_section())
     L.append("## Where tnlite is slower than a peer or far from the hardware floor, and what would fix it\n")
     L.append("Prototypes quoted below are in `benchmarks/prototypes.py` (run it to re-time them beside "
              "tnlite; each checks its result against tnlite's first). Their timings are one-thread "
@@ -396,13 +595,14 @@ def render(rows, table, cpu, blas, vers, peak64, peak32, bw, lessons, panels, ar
         if slow:
             what.append(f"{ratio:.2f}x the time of {peer_name}")
         if far:
-            what.append(f"{gap:.1f}x the hardware floor")
+            what.append(f"{gap:.1f}x the hardware floor" + (f" (**over {FLOOR_LIMIT:g}x**)" if gap > FLOOR_LIMIT else ""))
         advice = ADVICE.get(r.op, "")
         if advice in said:
             advice = f"(What would fix it: as for {said[advice]} above.)"
         elif advice:
             said[advice] = f"{r.op} [{r.size}]"
-        L.append(f"- **{r.op} [{r.size}]**: tnlite takes {' and '.join(what)}. " + advice)
+        reason = kernel_reason(r, peak64)
+        L.append(f"- **{r.op} [{r.size}]**: tnlite takes {' and '.join(what)}. " + (reason + " " if reason else "") + advice)
     L.append("")
     return "\n".join(L)
 

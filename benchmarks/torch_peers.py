@@ -52,15 +52,16 @@ def mps_amplitudes(cores, configs):
 
 
 @torch.inference_mode()
-def convac_forward(X, W0, Ws, w_out, chunk=512):
-    """Deep 1D ConvAC scores, pooling window 2, unshared 1x1 convs.
+def convac_forward(X, W0, Ws, w_out, chunk=512, pool=2, order=None):
+    """Deep ConvAC scores, product pooling over windows of `pool` positions, unshared 1x1 convs.
 
-    v0_j = W0[j] @ X[:, j]                  W0: (N, r0, M)
-    v_l,j = Ws[l-1][j] @ (v_{l-1,2j} * v_{l-1,2j+1})   Ws[l-1]: (N / 2^l, r_l, r_{l-1})
-    y = w_out . (v_{L-1,0} * v_{L-1,1})    w_out: (r_{L-1},)
+    v0_j = W0[j] @ X[:, order[j]]           W0: (N, r0, M) in tree order
+    v_l,i = Ws[l-1][i] @ prod_k v_{l-1, pool i + k}       Ws[l-1]: (N / pool^l, r_l, r_{l-1})
+    y = w_out . prod_k v_{L-1, k}          w_out: (r_{L-1},)
 
     Position-major layout (n, B, c) so each layer is one batched matmul; the batch is
-    processed in chunks to keep temporaries in cache.
+    processed in chunks to keep temporaries in cache. `order` (2D: the Z order) gathers
+    the chunk's positions into tree order, inside the timed call.
 
     Parameters
     ----------
@@ -75,12 +76,26 @@ def convac_forward(X, W0, Ws, w_out, chunk=512):
     W0t = W0.transpose(1, 2)  # (N, M, r0)
     Wst = [W.transpose(1, 2) for W in Ws]  # (n, r_{l-1}, r_l)
     for s in range(0, B, chunk):
-        x = X[s:s + chunk].transpose(0, 1)  # (N, b, M)
-        v = torch.bmm(x, W0t)  # (N, b, r0)
-        for Wt in Wst:
-            p = v[0::2] * v[1::2]  # (n, b, r_{l-1})  product pooling
-            v = torch.bmm(p, Wt)  # (n, b, r_l)
-        out[s:s + chunk] = (v[0] * v[1]) @ w_out
+        x = X[s:s + chunk] if order is None else X[s:s + chunk, order]
+        v = torch.bmm(x.transpose(0, 1), W0t)  # (N, b, r0)
+        for Wt in Wst + [None]:
+            p = v[0::pool]
+            for k in range(1, pool):
+                p = p * v[k::pool]  # (n / pool, b, r_{l-1})  product pooling
+            v = torch.bmm(p, Wt) if Wt is not None else p  # (n, b, r_l)
+        out[s:s + chunk] = v[0] @ w_out
+    return out
+
+
+@torch.inference_mode()
+def shallow_forward(X, W0, w_out, chunk=512):
+    """Shallow ConvAC (CP) scores: y = w_out . prod_j (W0[j] @ X[:, j]); W0 (N, r, M)."""
+    B = X.shape[0]
+    out = torch.empty(B, dtype=X.dtype)
+    W0t = W0.transpose(1, 2)  # (N, M, r)
+    for s in range(0, B, chunk):
+        v = torch.bmm(X[s:s + chunk].transpose(0, 1), W0t)  # (N, b, r)
+        out[s:s + chunk] = torch.prod(v, dim=0) @ w_out
     return out
 
 
@@ -90,29 +105,99 @@ def rac_forward(X, h0, W_H, W_I, W_O, chunk=1024):
 
     Per time step two small GEMMs into reused buffers, batch in chunks of `chunk`: on
     this machine about 2x faster than projecting all inputs at once (a (B, N, R)
-    temporary that leaves the cache), so it is the fair torch side.
+    temporary that leaves the cache), so it is the fair torch side. Depth L: h0, W_H,
+    W_I are lists of L (layer k > 0 reads layer k-1's state through its W_I (R, R)).
 
     Parameters
     ----------
     X : Tensor, shape (B, N, M)
-    h0 : Tensor, shape (R,)
-    W_H : (R, R); W_I : (R, M); W_O : (R,)
+    h0 : Tensor (R,) or list; W_H : (R, R) or list; W_I : (R, M) or list (then (R, R)); W_O : (R,)
 
     Returns
     -------
     Tensor, shape (B,)
     """
+    h0, W_H, W_I = ([a] if torch.is_tensor(a) else list(a) for a in (h0, W_H, W_I))
     B, N, M = X.shape
     out = torch.empty(B, dtype=X.dtype)
-    WHt, WIt = W_H.T.contiguous(), W_I.T.contiguous()
+    WHt, WIt = [w.T.contiguous() for w in W_H], [w.T.contiguous() for w in W_I]
     for s in range(0, B, chunk):
         x = X[s:s + chunk]
         b = x.shape[0]
-        h = h0.expand(b, -1).clone()  # (b, R)
-        tmp, u = torch.empty_like(h), torch.empty_like(h)
+        h = [g.expand(b, -1).clone() for g in h0]  # (b, R) per layer
+        tmp, u = torch.empty_like(h[0]), torch.empty_like(h[0])
         for t in range(N):
-            torch.mm(h, WHt, out=tmp)  # W_H h_{t-1}
-            torch.mm(x[:, t, :], WIt, out=u)  # W_I f(x_t)
-            torch.mul(tmp, u, out=h)
-        out[s:s + b] = h @ W_O
+            torch.mm(x[:, t, :], WIt[0], out=u)  # W_I f(x_t)
+            for k in range(len(h)):
+                torch.mm(h[k], WHt[k], out=tmp)  # W_H h_{t-1}
+                torch.mul(tmp, u, out=h[k])
+                if k + 1 < len(h):
+                    torch.mm(h[k], WIt[k + 1], out=u)  # the next layer's input
+        out[s:s + b] = h[-1] @ W_O
     return out
+
+
+@torch.inference_mode()
+def overlapping_forward(X, layers, conv, w_out, chunk=512):
+    """1D overlapping ConvAC scores (stride 1, kernel K), unshared weights.
+
+    u_l,j = prod_k layers[l-1][j, k] @ u_{l-1,j+k}      layers[l-1]: (n_l, K, r, r_in)
+    y = w_out . prod_j (conv[j] @ u_L,j)                  conv: (n_L, r, r_in), w_out: (r,)
+
+    Position-major (n, B, c): each offset k of a layer is one bmm on the slice of positions
+    k..k+n_l-1, multiplied in place; batch chunks keep the temporaries in cache.
+
+    Parameters
+    ----------
+    X : Tensor, shape (B, N, M)
+
+    Returns
+    -------
+    Tensor, shape (B,)
+    """
+    B = X.shape[0]
+    out = torch.empty(B, dtype=X.dtype)
+    Wt = [W.permute(1, 0, 3, 2).contiguous() for W in layers]  # (K, n, in, out)
+    Ct = conv.transpose(1, 2).contiguous()  # (n_L, in, out)
+    for s in range(0, B, chunk):
+        v = X[s:s + chunk].transpose(0, 1).contiguous()  # (N, b, M)
+        for W in Wt:
+            n = W.shape[1]
+            u = torch.bmm(v[0:n], W[0])  # (n, b, r)
+            for k in range(1, W.shape[0]):
+                u.mul_(torch.bmm(v[k:k + n], W[k]))
+            v = u
+        out[s:s + chunk] = torch.prod(torch.bmm(v, Ct), dim=0) @ w_out
+    return out
+
+
+def convac_log_loss_grad(X, W0, Ws, w_out, g, chunk=512):
+    """One training step's gradients by torch autograd: d/dweights of sum g * log|score| (deep ConvAC).
+
+    The forward pass is `convac_forward`'s layout with autograd on (float64); the weights
+    are fresh leaf tensors each call. Returns the gradients [W0, *Ws, w_out].
+    """
+    leaves = [W0.detach().clone().requires_grad_(True)] + [W.detach().clone().requires_grad_(True) for W in Ws]
+    w = w_out.detach().clone().requires_grad_(True)
+    W0t = leaves[0].transpose(1, 2)
+    Wst = [W.transpose(1, 2) for W in leaves[1:]]
+    for s in range(0, X.shape[0], chunk):
+        v = torch.bmm(X[s:s + chunk].transpose(0, 1), W0t)  # (N, b, r0)
+        for Wt in Wst:
+            v = torch.bmm(v[0::2] * v[1::2], Wt)  # (n, b, r_l)
+        score = (v[0] * v[1]) @ w
+        (g[s:s + chunk] * torch.log(torch.abs(score))).sum().backward()
+    return [a.grad for a in leaves] + [w.grad]
+
+
+def rac_log_loss_grad(X, h0, W_H, W_I, W_O, g, chunk=1024):
+    """The same for the depth-1 RAC: gradients [W_H, W_I, h0, W_O] of sum g * log|score| by autograd."""
+    leaves = [a.detach().clone().requires_grad_(True) for a in (W_H, W_I, h0, W_O)]
+    wh, wi, h_0, wo = leaves
+    for s in range(0, X.shape[0], chunk):
+        x = X[s:s + chunk]
+        h = h_0.expand(x.shape[0], -1)
+        for t in range(x.shape[1]):
+            h = (h @ wh.T) * (x[:, t, :] @ wi.T)
+        (g[s:s + chunk] * torch.log(torch.abs(h @ wo))).sum().backward()
+    return [a.grad for a in leaves]

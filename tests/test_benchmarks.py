@@ -143,8 +143,21 @@ def test_machine_facts_have_the_fields_the_report_prints():
     cpu = harness.cpu_info()
     assert {"model", "nproc", "avx2", "avx512f"} <= set(cpu)
     assert cpu["nproc"] >= 1
-    assert all(isinstance(line, str) for line in harness.blas_info())
     assert set(harness.thread_env()) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}
+
+
+def test_blas_info_names_each_thread_pool_and_numpys_own_blas(monkeypatch):
+    import types
+
+    pool = {"internal_api": "openblas", "version": "0.3.27", "threading_layer": "pthreads",
+            "architecture": "SkylakeX", "num_threads": 2, "filepath": "/lib/x/libscipy_openblas64_.so"}
+    monkeypatch.setitem(sys.modules, "threadpoolctl", types.SimpleNamespace(threadpool_info=lambda: [pool]))
+    lines = harness.blas_info()
+    assert lines[0] == "openblas 0.3.27 (pthreads threads, SkylakeX), num_threads=2, file libscipy_openblas64_.so"
+    blas = np.__config__.CONFIG["Build Dependencies"]["blas"]  # numpy's record of the BLAS it was built with
+    assert lines[1].startswith(f"numpy.show_config: BLAS {blas['name']} {blas['version']}, LAPACK ")
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # not installed: say so instead of guessing
+    assert harness.blas_info()[0] == "(threadpoolctl not installed: thread counts unknown)"
 
 
 def test_run_case_evaluates_a_floor_estimate_after_the_check():
@@ -201,3 +214,136 @@ def test_panel_status_measures_the_median_against_100_ms():
     assert run.panel_status("ok", 0.109, 0.119) == "**over budget** (median)"
     assert run.panel_status("ok", 0.060, 0.130) == "ok (median; one update over)"
     assert run.panel_status("update failed: ValueError: x", 0.01, 0.01) == "update failed: ValueError: x"
+
+
+def test_format_table_flags_rows_above_three_times_the_floor():
+    row = Row("forward", "N=256", {"tnlite a": Timing([0.040]), "peer b": Timing([0.080])}, flops=1e9)
+    line = harness.format_table([row], peak_flops=1e11, mem_bw=1e10).splitlines()[2]
+    assert line.endswith("| **0.50x** | 4.0x (floor 10 ms) **> 3x** |")
+    assert harness.floor_ratio(row, 1e11, 1e10) == pytest.approx(4.0)
+    assert harness.floor_ratio(Row("x", "y", {"tnlite a": Timing([1.0])}), 1e11, 1e10) is None  # no work estimate
+
+
+class _FakeKernel:
+    def __init__(self, label, rate, unit="flop"):
+        self.label, self.unit, self._rate, self.calls = label, unit, rate, 0
+
+    def rate(self):
+        self.calls += 1
+        return self._rate
+
+
+def test_kernel_floor_sums_work_over_rate_and_is_measured_before_timing():
+    import kernels
+
+    fast, slow = _FakeKernel("GEMM big", 1e10), _FakeKernel("GEMM K=4", 1e9)
+    terms = [kernels.Term("layers", [(2e9, fast)]), kernels.Term("layer 0", [(1e9, slow), (1e9, slow)])]
+    order = []
+    case = Case("op", "n", {"tnlite a": lambda: order.append("call") or 1.0}, terms=terms)
+    row = harness.run_case(case, log=lambda s: None, repeats=1)
+    assert row.kernel_floor() == pytest.approx(0.2 + 2.0)
+    assert fast.calls >= 1 and slow.calls >= 2
+    rows = kernels.describe(terms, peak=1e10)
+    assert rows[1][:2] == ("layer 0", 2e9) and rows[1][3] == pytest.approx(1e9) and rows[1][4] == pytest.approx(0.1)
+    assert Row("x", "y", {}).kernel_floor() is None
+
+
+def test_kernel_rate_times_the_call_it_is_given():
+    import time
+
+    import kernels
+
+    k = kernels.Kernel("sleep 2 ms (test)", 1.0, lambda: (lambda: time.sleep(0.002)))
+    rate = k.rate(min_seconds=0.01, rounds=2)
+    assert 1 / 0.004 < rate < 1 / 0.0019  # a call takes at least the 2 ms it sleeps
+    assert k.rate() == rate  # measured once per run
+    g = kernels.gemm(3, 8, 4, 5, rows_apart=6)
+    assert g.work == 2.0 * 3 * 8 * 4 * 5 and "stacked" in g.label
+    g.make()()  # the strided operand is a valid matmul input
+
+
+def test_kernel_reason_names_the_largest_term():
+    import kernels
+    import run
+
+    terms = [kernels.Term("layers", [(1e9, _FakeKernel("GEMM big", 1e10))]),
+             kernels.Term("layer 0: K = 4", [(1e9, _FakeKernel("GEMM K=4", 2e9))])]
+    row = Row("forward", "n", {"tnlite a": Timing([1.2])}, terms=terms)
+    text = run.kernel_reason(row, peak=1e10)
+    assert "the floor is 600 ms and tnlite takes 2.0x that" in text
+    assert "largest term is layer 0: K = 4: 500 ms at 2.0 GFLOP/s, 20% of the 2048^3 peak" in text
+    assert run.kernel_reason(Row("x", "y", {"tnlite a": Timing([1.0])}), peak=1e10) == ""
+
+
+def test_blas_kernel_is_numpys_own_pool(monkeypatch):
+    import types
+
+    pools = [{"user_api": "blas", "internal_api": "openblas", "version": "0.3.30", "architecture": "Haswell",
+              "filepath": "/site/scipy.libs/libscipy_openblas.so"},
+             {"user_api": "blas", "internal_api": "openblas", "version": "0.3.31", "architecture": "SkylakeX",
+              "filepath": "/site/numpy.libs/libscipy_openblas64_.so"}]
+    monkeypatch.setitem(sys.modules, "threadpoolctl", types.SimpleNamespace(threadpool_info=lambda: pools))
+    assert harness.blas_kernel() == "openblas 0.3.31 (SkylakeX)"
+
+
+def _record(machine, generated, rows):
+    return {"generated": generated, "load": ["0.1", "0.2"], "versions": {},
+            "machine": {"id": machine, "cpu": machine.upper(), "nproc": 2, "blas_kernel": "openblas 0.3 (X)",
+                        "peak_gflops": 50.0, "copy_gbs": 20.0, "l1": 32768, "l2": 1048576},
+            "rows": rows}
+
+
+def test_each_machine_keeps_its_own_record_and_results_md_sets_them_side_by_side(tmp_path):
+    import machines
+
+    cpu = {"model": "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", "nproc": 2}
+    mid = machines.machine_id(cpu, "openblas 0.3.31 (SkylakeX)", (48 * 1024, 1280 * 1024))
+    assert mid == "intel-r-xeon-r-platinum-8375c-cpu-2.90ghz-2cpu-skylakex-l1-48k-l2-1280k"
+    ok = {"op": "deep ConvAC forward", "size": "N=256", "status": "ok", "tnlite_s": 0.07, "ratio": 0.5,
+          "floor_ratio": 2.3}
+    slow = dict(ok, tnlite_s=0.2, ratio=1.2, floor_ratio=9.1)
+    machines.save(_record("amd", "2026-12-01 10:00 UTC", [ok]), tmp_path)
+    machines.save(_record("intel", "2026-12-02 10:00 UTC", [slow, dict(ok, op="RAC forward")]), tmp_path)
+    machines.save(_record("amd", "2026-12-03 10:00 UTC", [dict(ok, tnlite_s=0.06)]), tmp_path)  # amd again: replaced
+    records = machines.load_all(tmp_path)
+    assert [r["machine"]["id"] for r in records] == ["intel", "amd"]
+    text = machines.render_index(records, 3.0)
+    assert "| deep ConvAC forward | N=256 | 200 ms; 1.20x peer; 9.1x floor **> 3x** | 60 ms; 0.50x peer; 2.3x floor |" in text
+    assert "| RAC forward | N=256 | 70 ms; 0.50x peer; 2.3x floor | not run |" in text
+    assert "[amd.md](results/amd.md)" in text and "[intel.md](results/intel.md)" in text
+
+
+def test_row_record_keeps_the_numbers_results_md_needs():
+    import machines
+
+    row = Row("op", "n", {"tnlite a": Timing([0.02]), "peer b": Timing([0.04])}, flops=1e9)
+    rec = machines.row_record(row, 1e11, 1e10, harness.blas_floor)
+    assert rec["tnlite"] == "tnlite a" and rec["ratio"] == pytest.approx(0.5)
+    assert rec["floor_s"] == pytest.approx(0.01) and rec["floor_ratio"] == pytest.approx(2.0)
+    assert rec["kernel_floor_s"] is None
+    assert machines.row_record(Row("op", "n", {}, status="MISMATCH: x"), 1e11, 1e10, harness.blas_floor) == \
+        {"op": "op", "size": "n", "status": "MISMATCH: x"}
+
+
+def test_browser_latency_is_read_from_the_browser_tests_table(tmp_path, monkeypatch):
+    import course
+    import run
+
+    path = tmp_path / "browser_latency.md"
+    monkeypatch.setattr(course, "BROWSER_LATENCY", str(path))
+    assert "not measured" in run.browser_section()
+    path.write_text("load average 0.5\n\n| lesson | slider | key to image, median (ms) |\n|---|---|---|\n| 00 | theta | 180 |\n")
+    text = run.browser_section()
+    assert "| 00 | theta | 180 |" in text and "as tests/test_browser.py measured it on 20" in text
+
+
+def test_exact_rank_benchmark_builds_exact_products_and_counts_lu_flops():
+    import ops_exact
+
+    p, (m, n, k) = ops_exact.P, (7, 9, 3)
+    rng = np.random.default_rng(5)
+    X, Y = rng.integers(0, p, (m, k)), rng.integers(0, p, (k, n))  # the draws planted makes
+    want = (X.astype(object) @ Y.astype(object)) % p
+    got = ops_exact.planted(m, n, k, np.random.default_rng(5))
+    assert (got.astype(object) == want).all()
+    assert ops_exact.elimination_flops(30, 30, 30) == pytest.approx(2 / 3 * 30**3)

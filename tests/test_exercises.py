@@ -13,7 +13,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 SETS = ["01_tensors_and_diagrams", "02_entanglement", "03_matrix_product_states",
-        "04_tree_tensor_networks", "05_convac_is_a_tree", "06_rac_is_an_mps"]
+        "04_tree_tensor_networks", "05_convac_is_a_tree", "06_rac_is_an_mps", "07_designing_widths",
+        "08_information_reuse", "09_entanglement_scaling"]
 
 
 def _load_tool():
@@ -241,3 +242,59 @@ def test_stubbing_replaces_exactly_the_marked_lines(before, inside, after, inden
     assert "SECRET" not in out
     expected = [s.replace("\n", " ") for s in before] + [mx._stub_line(indent, None)] * blocks + [s.replace("\n", " ") for s in after]
     assert out == "\n".join(expected)
+
+
+# -- malformed solution files: a clear error naming the file, exit 2, no traceback ---------
+@pytest.mark.parametrize("content, says", [
+    (b"[]", "not a notebook"),
+    (b'{"cells": [{"cell_type": "code", "source": "x = 1"', "not valid JSON"),
+    (bytes(range(256)) * 4, "not UTF-8 text"),
+])
+def test_a_malformed_solution_file_is_named_with_exit_2(tmp_path, capsys, content, says):
+    sol, ex = _tmp_course(tmp_path, names=("01_tensors_and_diagrams",))
+    bad = sol / "02_entanglement.ipynb"
+    bad.write_bytes(content)
+    assert _run(sol, ex) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and says in err, err
+    assert not ex.exists() or not any(ex.iterdir())  # nothing written when a source is broken
+
+
+def test_the_command_line_says_it_in_one_line_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    sol, ex = _tmp_course(tmp_path, names=("01_tensors_and_diagrams",))
+    (sol / "02_entanglement.ipynb").write_text("[]")
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "make_exercises.py"), "--solutions", str(sol),
+                          "--exercises", str(ex)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1, run.stderr
+    assert "02_entanglement.ipynb" in run.stderr
+
+
+# -- what a reader sees when a task is not done -----------------------------------------------
+def test_a_stub_shows_one_short_error_raised_from_the_readers_cell():
+    """Run exercise 01's set-up and first task in a kernel, as a reader would, and read the error."""
+    import re
+
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "exercises" / "01_tensors_and_diagrams.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    stub = next(c for c in code if "raise NotImplementedError" in c.source)
+    nb.cells = [code[0], stub]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT / "exercises")}}).execute()
+    outputs = nb.cells[1].outputs
+    assert [o.output_type for o in outputs] == ["error"], outputs  # nothing printed besides the error
+    err = outputs[0]
+    assert err.ename == "NotImplementedError"
+    assert err.evalue.startswith("`matricize` is not written yet")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(err.traceback))
+    lines = text.splitlines()
+    assert len(lines) <= 20, text  # was 36-40 lines through tnlite/checks
+    assert "tnlite" not in text.replace("tl.checks.check_matricize", ""), text  # no checker internals
+    assert "hint" not in text and "Fortran" not in text, text  # no other mistake's message
+    assert text.count("NotImplementedError: `matricize` is not written yet") == 1, text  # said once
+    assert "----> " in text and 'raise NotImplementedError(' in text  # the arrow points at the reader's stub

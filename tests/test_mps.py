@@ -469,5 +469,18 @@ def test_exact_mps_refuses_floating_point_methods_by_name():
 
 def test_score_needs_one_physical_dimension():
     mixed = MPS([np.ones((1, 2, 1)), np.ones((1, 3, 1))])
-    with pytest.raises(ValueError, match=r"score needs one physical dimension for every site, this MPS has \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"score needs one local dimension for every input, this MPS has \(2, 3\)"):
         mixed.score(np.ones((1, 2, 2)))
+
+
+def test_chi_for_params_is_the_largest_bond_a_budget_buys():
+    """Against the weights of MPS.random itself, chi by chi."""
+    for N, d, budget in [(12, 2, 100), (16, 2, 482), (7, 3, 500), (5, 3, 10**6), (6, 1, 9), (3, 4, 12)]:
+        chi = tl.MPS.chi_for_params(N, d, budget)
+        weights = lambda c: tl.MPS.random(N, d, c, rng=0, p=tl.PRIME).n_params  # noqa: E731
+        assert weights(chi) <= budget
+        # one more costs too much, or nothing grows past chi = d^(N//2), the largest bond of N sites
+        assert weights(chi + 1) > budget or (chi == d ** (N // 2) and weights(chi + 1) == weights(chi))
+    with pytest.raises(ValueError, match=r"n_params=11 buys no MPS of N=6 sites of dimension d=2: chi = 1 already "
+                                         r"has N d = 12 weights"):
+        tl.MPS.chi_for_params(6, 2, 11)

@@ -102,7 +102,10 @@ def test_explicit_weights_give_the_same_network():
     # written out with einsum, one step per factor
     A = np.einsum("a,ba,bi,cb,cj,dc,dk,ed,el,e->ijkl", h0, W_H, W_I, W_H, W_I, W_H, W_I, W_H, W_I, W_O)
     assert rel_err(rac.coefficient_tensor(), A) < 1e-12
-    assert rac.with_length(6).N == 6 and rac.with_length(6).W_H[0] is not None
+    longer = rac.with_length(6)
+    assert longer.N == 6
+    for got, given in zip((longer.W_H[0], longer.W_I[0], longer.h0[0], longer.W_O), (W_H, W_I, h0, W_O)):
+        np.testing.assert_array_equal(got, given)  # the same weights: only the length changes
     assert rel_err(rac.with_length(6).coefficient_tensor(), brute_force_tensor(rac.with_length(6))) < 1e-12
 
 
@@ -276,7 +279,7 @@ def test_score_rejects_wrong_feature_shapes():
 
 def test_depth_one_only_methods_explain_why():
     deep = RAC.random(4, 2, 2, depth=2, rng=0)
-    for method, args in (("to_mps", ()), ("min_cut", ([0, 1],)), ("mps_cores", ()), ("graph", ())):
+    for method, args in (("to_mps", ()), ("mps_cores", ())):  # graph and min_cut: the duplicated network
         with pytest.raises(ValueError, match=r"depth 1 only; this RAC has depth 2.*information re-use.*not an MPS"):
             getattr(deep, method)(*args)
     with pytest.raises(ValueError, match=r"to_mps needs a real-valued RAC; this one computes modulo p"):

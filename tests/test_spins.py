@@ -310,3 +310,27 @@ def test_ground_state_accepts_integer_sparse_matrices():
     H = tfim_hamiltonian(5, J=1.0, h=2.0)
     E_int, _ = ground_state(H.astype(np.int64))
     assert E_int == pytest.approx(np.linalg.eigvalsh(H.toarray())[0], abs=1e-10)
+
+
+@pytest.mark.parametrize("side, periodic", [(2, False), (3, False), (3, True)])
+def test_tfim_lattice_matches_kron_reference(side, periodic):
+    N = side * side
+    pairs = set()
+    for r in range(side):
+        for c in range(side):
+            for r2, c2 in ((r, c + 1), (r + 1, c)):
+                if periodic or (r2 < side and c2 < side):
+                    a, b = r * side + c, (r2 % side) * side + c2 % side
+                    pairs.add(frozenset((a, b)))
+    assert spins.lattice_bonds(side, periodic) == sorted(tuple(sorted(p)) for p in pairs)
+    H = sum(-0.7 * site_op({i: Z, j: Z}, N) for i, j in (tuple(p) for p in pairs))
+    H = H + sum(-1.3 * site_op({i: X}, N) for i in range(N))
+    np.testing.assert_allclose(spins.tfim_lattice(side, J=0.7, h=1.3, periodic=periodic).toarray(), H, atol=1e-12)
+
+
+def test_lattice_counts_and_refusals():
+    assert len(spins.lattice_bonds(4)) == 2 * 4 * 3 and len(spins.lattice_bonds(4, periodic=True)) == 2 * 16
+    with pytest.raises(ValueError, match="a periodic lattice needs side >= 3"):
+        spins.lattice_bonds(2, periodic=True)
+    with pytest.raises(ValueError, match="side must be >= 2"):
+        spins.tfim_lattice(1)

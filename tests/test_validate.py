@@ -13,7 +13,9 @@ def test_as_array_refuses_nan_and_inf_by_default(dtype, bad):
     assert not np.isfinite(A).all()  # the independent statement of what is refused
     with pytest.raises(ValueError, match="^weights has nan or inf entries$"):
         as_array(A, "weights")
-    assert as_array(A, "weights", finite=False) is not None  # opt-out for hot-path batches
+    kept = as_array(A, "weights", finite=False)  # opt-out for hot-path batches: entries come back as given
+    assert kept.shape == A.shape and kept.dtype == A.dtype
+    np.testing.assert_array_equal(kept, A)  # the same values, nan/inf in the same places (nan matches nan)
 
 
 def test_as_array_accepts_finite_entries_whose_sum_overflows():

@@ -73,6 +73,40 @@ def test_custom_partition_and_its_error_message():
     assert panel.data["rank"] == tl.rank_mod_p(net.coefficient_tensor(), [1, 2, 5]) == panel.data["bound"]
 
 
+def test_typing_a_custom_partition_selects_custom():
+    panel = build_convac_partition(N=8, M=2, widths=(2, 3, 5))
+    assert panel.value("partition") == "contiguous halves (left | right)"
+    updates = []
+    panel.controls["partition"].observe(lambda change: updates.append(change["new"]), names="value")
+    panel.controls["custom"].value = "0, 3, 5"
+    assert panel.value("partition") == "custom" and updates == ["custom"]   # was left on the halves
+    assert panel.data["rows"] == (0, 3, 5)
+    net = tl.ConvAC.random(8, 2, (2, 3, 5), rng=0, p=tl.PRIME)
+    assert panel.data["rank"] == tl.rank_mod_p(net.coefficient_tensor(), [0, 3, 5])
+    panel.controls["partition"].value = "interleaved, blocks of 1"          # a named partition wins again
+    assert panel.data["rows"] == (0, 2, 4, 6)
+
+
+@pytest.mark.parametrize("text, message", [("", "custom P is empty"), ("  ,  ", "custom P is empty"),
+                                           ("0, 1, 2, 3, 4, 5, 6, 7", "holds all 8 particles"),
+                                           ("7 6 5 4 3 2 1 0", "holds all 8 particles")])
+def test_an_empty_or_full_custom_partition_is_refused_in_the_panel(text, message):
+    panel = build_convac_partition(N=8, M=2, widths=(2, 3, 5), partition="custom", custom="0")
+    panel.controls["custom"].value = text
+    assert message in panel.data["error"] and message in panel.text.value
+    assert "rank" not in panel.data
+
+
+def test_the_panel_says_why_a_shallow_net_can_be_cheaper():
+    panel = build_convac_partition(N=8, M=2, widths=(2, 3, 5))                # the lesson's defaults
+    assert (panel.data["n_params_shallow"], panel.data["n_params_deep"]) == (3 * (8 * 2 + 1), 91) == (51, 91)
+    assert panel.data["n_params_deep"] == 8 * 2 * 2 + 4 * 3 * 2 + 2 * 5 * 3 + 5
+    assert "shallow one is cheaper here" in panel.text.value and "every partition at once" in panel.text.value
+    panel.controls["partition"].value = "interleaved, blocks of 1"             # rank 16: 272 shallow weights
+    assert panel.data["n_params_shallow"] == 16 * 17 > panel.data["n_params_deep"]
+    assert "cheaper" not in panel.text.value
+
+
 def test_panel_rejects_bad_arguments():
     with pytest.raises(ValueError, match="N must be a power of 2"):
         build_convac_partition(N=6)

@@ -76,6 +76,26 @@ def test_mps_truncation_panel():
     assert 1 - p.data["fidelity"] == pytest.approx(p.artists["fidelity"].get_ydata()[0], rel=1e-9)
 
 
+def test_the_bond_dimension_slider_shows_its_whole_label():
+    """The default label width cut "bond dim chi" to "bond dim ..." (the browser test measures it)."""
+    p = widgets.build_mps_truncation(N=8, chi=2)
+    assert p.controls["chi"].description == "bond dim chi"
+    assert p.controls["chi"].style.description_width == "initial"
+
+
+def test_colours_red_for_bounds_only():
+    """Page's value is an average (a random state's), 1 - fidelity a measurement: neither is red."""
+    from tnlite.diagrams import COLORS
+    p = widgets.build_entanglement_profile(N=6, h=1.0, cut=3, N_max=8)
+    assert p.artists["bound"].get_color() == COLORS["bound"]                 # min(l, N - l): a bound
+    assert p.artists["page"].get_color() == p.artists["random"].get_color() != COLORS["bound"]
+    assert p.artists["ising"].get_color() == COLORS["measured"]
+    m = widgets.build_mps_truncation(N=8, chi=2)
+    assert m.artists["bound"].get_color() == COLORS["bound"]                 # log2 min(chi, ...)
+    assert m.artists["fidelity"].get_color() == m.artists["weight"].get_color() == COLORS["measured"]
+    assert m.artists["fidelity"].get_markeredgecolor() == COLORS["measured"]
+
+
 def test_bad_panel_arguments():
     with pytest.raises(ValueError, match="N must be between 4 and N_max = 14"):
         widgets.build_entanglement_profile(N=15)

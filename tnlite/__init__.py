@@ -32,16 +32,22 @@ from .tensors import (
 )
 from . import tensors
 # --- modules added as they land (one line each, keep alphabetical) ---
+from . import budget
 from .convac import ConvAC, interleaved_rank
 from .convac2d import ConvAC2D
 from .cp import CP, ShallowConvAC
+from . import data
 from .features import gaussian_features, one_hot
 from .mincut import MinCut, min_cut
 from .mps import MPS
 from .network import Graph, Network
 from . import partitions
 from .rac import RAC
+from .rbm import RBM
+from .reuse import OverlappingConvAC
+from . import scaling
 from . import spins
+from . import train
 from .tree import TreeTN, mera_graph
 # --- end of modules ---
 

@@ -1,12 +1,15 @@
 """Linear-algebra plumbing shared by the networks: random isometries, SVDs and QRs on the
-fast orientation, exact products mod p, and the batch chunk of forward passes.
+fast orientation, exact products mod p, and the batch chunks of forward passes (sized
+from this machine's caches).
 
 Nothing here validates its input: the public functions that call it have done so.
 Why each route is the fast one is measured in benchmarks/README.md.
 """
 from __future__ import annotations
 
+import functools
 import math
+import os
 
 import numpy as np
 import scipy.linalg
@@ -14,9 +17,82 @@ import scipy.linalg
 #: Configurations per chunk of chain_amplitudes: a chunk's (b, d, chi) products stay in
 #: cache (at B = 10,000 and chi = 32 the whole batch's do not).
 _AMPLITUDE_CHUNK = 2048
-#: Samples per chunk of a batched forward pass: a chunk's (positions, chunk, channels)
-#: activations stay in cache (measured in benchmarks/README.md).
+#: Samples per chunk of a batched pass where no width is known (the gradients'); the forward
+#: passes size theirs from the caches instead (:func:`conv_chunk`, :func:`recurrent_chunk`).
 CHUNK = 512
+#: Cache sizes assumed where the machine does not say (sysfs and sysconf both silent).
+_DEFAULT_CACHE = {1: 32 * 1024, 2: 1024 * 1024}
+
+
+@functools.lru_cache(maxsize=None)
+def cache_bytes(level):
+    """Size in bytes of this machine's level-`level` data (or unified) cache, per core.
+
+    Read from Linux's /sys/devices/system/cpu/cpu0/cache, else from sysconf, else
+    32 KiB (L1) / 1 MiB (L2).
+    """
+    base = "/sys/devices/system/cpu/cpu0/cache"
+
+    def read(entry, name):
+        with open(os.path.join(base, entry, name)) as f:
+            return f.read().strip()
+
+    try:
+        for entry in sorted(os.listdir(base)):
+            if entry.startswith("index") and read(entry, "level") == str(level) \
+                    and read(entry, "type") in ("Data", "Unified"):
+                size = read(entry, "size")  # e.g. "32K", "1024K"
+                unit = {"K": 2**10, "M": 2**20, "G": 2**30}.get(size[-1:].upper(), 1)
+                return int(size.rstrip("KMGkmg")) * unit
+    except (OSError, ValueError):
+        pass
+    try:
+        size = os.sysconf({1: "SC_LEVEL1_DCACHE_SIZE", 2: "SC_LEVEL2_CACHE_SIZE"}[level])
+        if size > 0:
+            return size
+    except (ValueError, OSError, AttributeError, KeyError):
+        pass
+    return _DEFAULT_CACHE[level]
+
+
+def _clamp_chunk(b):
+    return int(min(max(b, 32), 8192))
+
+
+def conv_chunk(width, itemsize):
+    """Samples per chunk of a ConvAC forward pass: one position's (b, width) block of
+    activations fills the L1 data cache (measured best at widths 8, 16 and 32:
+    benchmarks/README.md)."""
+    return _clamp_chunk(cache_bytes(1) // (width * itemsize))
+
+
+def position_block(b, width, itemsize):
+    """Positions per block of a global product pooling: the block's (G, b, width) products
+    fill the L2 cache, so the block is multiplied down while it is still there."""
+    return max(1, cache_bytes(2) // (b * width * itemsize))
+
+
+def recurrent_chunk(width, itemsize):
+    """Samples per chunk of a RAC forward pass: a step's three (b, width) arrays (state,
+    its product with W_H, the input's projection) fill a quarter of the L2 cache (measured
+    best at R = 8, 16 and 32: benchmarks/README.md)."""
+    return _clamp_chunk(cache_bytes(2) // (12 * width * itemsize))
+
+
+def product_over_positions(V, p):
+    """prod_j V[j] for V of shape (n, ...), in place: V is a temporary and is overwritten.
+
+    Pairwise halving, log2(n) multiplications of whole blocks (n - 1 products in all, as
+    a chain, but only ~log2(n) numpy calls). Returns V[0], shape V.shape[1:].
+    """
+    n = V.shape[0]
+    while n > 1:
+        h = n // 2  # rows j < h take rows n-h+j; with n odd the middle row waits a round
+        np.multiply(V[:h], V[n - h:n], out=V[:h])
+        if p is not None:
+            np.remainder(V[:h], p, out=V[:h])
+        n -= h
+    return V[0]
 
 
 def haar_isometry(m, n, rng):
@@ -70,23 +146,66 @@ def left_singular(M):
     return U, s
 
 
-def qr_overwrite(M):
-    """Economic QR, M = Q R with Q (m, k), R (k, n), k = min(m, n); M is overwritten.
+#: From this many columns on, LAPACK's blocked geqrt + gemqrt (blocks of _QR_BLOCK columns)
+#: beat geqrf + orgqr, which run unblocked below LAPACK's crossover of 128 columns: measured
+#: 128 x 64 at 128 against 159 µs, 64 x 32 at 34 against 26 µs (benchmarks/README.md).
+_QR_BLOCKED_FROM = 64
+_QR_BLOCK = 8
 
-    LAPACK's geqrf and orgqr/ungqr called directly (scipy.linalg.qr's checks cost ~10% on
-    the 128 x 64 matrices of a canonicalisation sweep).
+
+@functools.lru_cache(maxsize=None)
+def _qr_routines(dtype):
+    """LAPACK/BLAS routines for one dtype: (geqrf, orgqr or ungqr, geqrt, gemqrt, trmm)."""
+    probe = np.zeros((1, 1), dtype=dtype)
+    gqr = "ungqr" if np.iscomplexobj(probe) else "orgqr"
+    return (*scipy.linalg.get_lapack_funcs(("geqrf", gqr, "geqrt", "gemqrt"), (probe,)),
+            scipy.linalg.get_blas_funcs("trmm", (probe,)))
+
+
+def householder(M):
+    """Householder QR of M (m, n), overwriting M where LAPACK can (a fresh product, as a rule).
+
+    Returns (A, form_q): R = triu(A[:k]), k = min(m, n), and ``form_q()`` the (m, k) factor
+    Q with orthonormal columns, M = Q R. ``form_q()`` may overwrite A: read R first
+    (:func:`triu_times`). LAPACK is called directly, without scipy.linalg.qr's checks and
+    workspace queries (~10% of a 128 x 64 QR).
     """
     m, n = M.shape
     k = min(m, n)
-    geqrf, gqr = scipy.linalg.get_lapack_funcs(("geqrf", "ungqr" if np.iscomplexobj(M) else "orgqr"), (M,))
-    qr, tau, _, info = geqrf(M, overwrite_a=True)
+    geqrf, gqr, geqrt, gemqrt, _ = _qr_routines(M.dtype)
+    if k >= _QR_BLOCKED_FROM:
+        A, T, info = geqrt(min(_QR_BLOCK, k), M, overwrite_a=True)
+        form = lambda: gemqrt(A[:, :k], T, np.eye(m, k, dtype=A.dtype, order="F"),  # noqa: E731
+                              side="L", trans="N", overwrite_c=True)  # Q = H_1 ... H_k I
+    else:
+        A, tau, _, info = geqrf(M, overwrite_a=True)
+        form = lambda: gqr(A[:, :k], tau, overwrite_a=True)  # noqa: E731
     if info != 0:  # pragma: no cover - LAPACK argument errors only
-        raise np.linalg.LinAlgError(f"LAPACK geqrf failed (info={info})")
-    R = np.triu(qr[:k])
-    Q, _, info = gqr(qr[:, :k], tau, overwrite_a=True)
-    if info != 0:  # pragma: no cover
-        raise np.linalg.LinAlgError(f"LAPACK orgqr/ungqr failed (info={info})")
-    return Q, R
+        raise np.linalg.LinAlgError(f"LAPACK QR failed (info={info})")
+
+    def form_q():
+        Q, *_, info = form()
+        if info != 0:  # pragma: no cover
+            raise np.linalg.LinAlgError(f"LAPACK forming Q failed (info={info})")
+        return Q
+
+    return A, form_q
+
+
+def triu_times(A, B, transpose=False):
+    """triu(A[:k]) @ B, or B @ triu(A[:k]).T with `transpose`, for A from :func:`householder`.
+
+    Where R is square (m >= n), BLAS trmm reads only A's upper triangle: no triu copy, and
+    half the multiplications of a GEMM. B: (n, c) (or (c, n) with `transpose`), of A's dtype.
+    """
+    m, n = A.shape
+    if m < n:  # R is a wide trapezoid (k = m rows)
+        R = np.triu(A[:m])
+        return B @ R.T if transpose else R @ B
+    trmm = _qr_routines(A.dtype)[4]
+    if transpose:  # (R B^T)^T = B R^T
+        return trmm(1.0, A[:n], B.T, side=0, lower=0, trans_a=0).T
+    return trmm(1.0, A[:n], B.T, side=1, lower=0, trans_a=1).T  # (B^T R^T)^T = R B
 
 
 def mod(a, p):
@@ -101,6 +220,18 @@ def matmul(A, B, p):
     of them is exact: every contraction in tnlite sums over fewer terms than that.
     """
     return A @ B if p is None else (A @ B) % p
+
+
+def matmul_into(A, B, out, p):
+    """out = A @ B, reduced mod p when p is set, written into `out` (no temporary)."""
+    np.matmul(A, B, out=out)
+    return out if p is None else np.remainder(out, p, out=out)
+
+
+def multiply_into(a, b, out, p):
+    """out = a * b elementwise, reduced mod p when p is set, written into `out`."""
+    np.multiply(a, b, out=out)
+    return out if p is None else np.remainder(out, p, out=out)
 
 
 def split(M, max_bond, threshold, gram=True):

@@ -7,7 +7,7 @@ Shapes and legs, stated once:
 - conv layer l: ``layers[l]`` of shape (n_l, r_l, r_{l-1}) (position, out, in) with
   n_l = N / w**l positions, w the pooling window, r_{-1} = M; a layer whose weights are
   shared across positions is stored once, with shape (r_l, r_{l-1});
-- output weights ``w_out``: (r_{L-1},);
+- output weights ``w_out``: (r_{L-1},) for one score, or (r_{L-1}, C) for C class scores;
 - inside ``score`` activations are position-major, (n, B, c) (position, sample,
   channel), so each layer is one batched matmul.
 
@@ -43,9 +43,9 @@ import math
 
 import numpy as np
 
-from ._linalg import CHUNK, haar_isometries, matmul, mod, unit_vector
-from ._validate import (as_array, as_configs, as_conv_layers, as_features, as_flag, as_int, as_ints, as_power_of_two, as_prime,
-                        as_residues, as_rng, guard_dense, guard_length, guard_uniform)
+from ._linalg import conv_chunk, haar_isometries, matmul, mod, product_over_positions, unit_vector
+from ._validate import (as_array, as_configs, as_conv_layers, as_flag, as_int, as_ints, as_power_of_two, as_prime,
+                        as_residues, as_rng, as_upstream, guard_dense, guard_length, guard_uniform)
 from .network import Graph, Network
 
 __all__ = ["ConvAC", "interleaved_rank"]
@@ -98,13 +98,19 @@ def _delta3(r, last):
     return node
 
 
-def _random_weights(rng, counts, widths, M, shared, p):
+def _random_weights(rng, counts, widths, M, shared, p, C=None):
     """Random conv layers (counts[l] positions each) and output weights.
 
-    Floats: orthonormal rows or columns scaled so that unit-size inputs give outputs of
-    size ~1 (per-entry variance 1/fan-in): scores stay O(1) at any depth, which keeps
-    floating-point ranks honest; w_out a unit vector. Exact: uniform integers mod p.
-    Each layer is refused above ``tnlite.MAX_DENSE_ENTRIES`` before it is drawn.
+    Floats: orthonormal rows or columns scaled so that unit-size inputs give activations
+    whose entries are of size ~1 at every layer (per-entry variance 1/fan-in), which keeps
+    floating-point ranks honest at small N; w_out a unit vector (C of them with C
+    classes). Exact: uniform integers mod p. Each layer is refused above
+    ``tnlite.MAX_DENSE_ENTRIES`` before it is drawn.
+
+    The score is still a product of many such entries, and a product of N random factors
+    of size ~1 has a typical size exp(-c N): measured at M = 4, widths 8, one-hot inputs,
+    the median |score| is ~0.2 at N = 16, ~5e-3 at N = 64 and ~5e-9 at N = 256 (deep),
+    ~4e-3, ~4e-12 and ~6e-53 for the shallow ConvAC. Use ``log_abs_score`` there.
     """
     ins = (M,) + tuple(widths[:-1])
     layers = []
@@ -117,8 +123,12 @@ def _random_weights(rng, counts, widths, M, shared, p):
         else:
             fan = 1 if l == 0 else r_in
             layers.append(np.ascontiguousarray(haar_isometries(lead, r_out, r_in, rng)) * math.sqrt(max(r_out, r_in) / fan))
-    guard_dense((widths[-1],), "output weights w_out")
-    w_out = rng.integers(0, p, size=widths[-1], dtype=np.int64) if p is not None else unit_vector(widths[-1], rng)
+    shape = (widths[-1],) if C is None else (widths[-1], C)
+    guard_dense(shape, "output weights w_out")
+    if p is not None:
+        w_out = rng.integers(0, p, size=shape, dtype=np.int64)
+    else:
+        w_out = unit_vector(widths[-1], rng) if C is None else np.stack([unit_vector(widths[-1], rng) for _ in range(C)], 1)
     return layers, w_out
 
 
@@ -130,7 +140,7 @@ class ConvAC(Network):
     layers : sequence of L array_like
         ``layers[l]`` has shape (n_l, r_l, r_{l-1}) (position, out, in) with n_l = N / 2**l,
         or (r_l, r_{l-1}) if shared across positions; r_{-1} = M. N = 2**L.
-    w_out : array_like, shape (r_{L-1},)
+    w_out : array_like, shape (r_{L-1},), or (r_{L-1}, C) for C class scores
     p : int, optional
         A prime: the weights are integers and every computation is exact modulo p.
 
@@ -143,6 +153,8 @@ class ConvAC(Network):
     layers : tuple of ndarray
     w_out : ndarray
     p : int or None
+    C : int or None
+        Number of class scores (w_out (r, C)); None for one score (w_out (r,)).
     pool : int
         Pooling window (2 here; 4 in 2D; N in the shallow ConvAC).
     order : ndarray of int, shape (N,)
@@ -166,7 +178,7 @@ class ConvAC(Network):
     def _setup(self, layers, w_out, N, p):
         """Check the layer shapes against N and the pooling window; store everything."""
         p = None if p is None else as_prime(p)
-        w_out = as_array(w_out, "w_out", ndim=1)
+        w_out = as_array(w_out, "w_out")
         if p is not None:
             layers = [as_residues(W, p, f"layers[{l}]") for l, W in enumerate(layers)]
             w_out = as_residues(w_out, p, "w_out")
@@ -175,6 +187,7 @@ class ConvAC(Network):
         self.layers, self.w_out, self.p = tuple(layers), w_out, p
         self.N, self.L, self.M = N, len(layers), layers[0].shape[-1]
         self.widths = tuple(widths)
+        self.C = None if w_out.ndim == 1 else w_out.shape[1]
         self.phys_dims = (self.M,) * N
         self.order = self._tree_order()
 
@@ -185,7 +198,7 @@ class ConvAC(Network):
         return type(self)(arrays[:-1], arrays[-1], p=self.p)
 
     @classmethod
-    def random(cls, N, M, widths, rng, shared=False, p=None):
+    def random(cls, N, M, widths, rng, shared=False, p=None, C=None):
         """A deep ConvAC with random weights.
 
         Parameters
@@ -203,23 +216,74 @@ class ConvAC(Network):
         p : int, optional
             A prime: integer weights uniform in 0..p-1, exact arithmetic mod p (generic
             ranks by :func:`tnlite.rank_mod_p`). Otherwise orthonormal float weights
-            scaled so that scores stay O(1).
+            scaled so that every activation entry is of size ~1 (the score, a product of
+            many of them, shrinks like exp(-c N): see :meth:`log_abs_score`).
+        C : int, optional
+            Number of class scores: w_out of shape (widths[-1], C), scores (B, C).
         """
         N, L = as_power_of_two(N, "N")
         M = as_int(M, "M", minimum=1)
         widths = as_ints(widths, "widths", L, f"N={N} needs log2({N})={L} (one per conv layer)")
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
-        layers, w_out = _random_weights(rng, [N >> l for l in range(L)], widths, M, shared, p)
+        C = None if C is None else as_int(C, "C", minimum=1)
+        layers, w_out = _random_weights(rng, [N >> l for l in range(L)], widths, M, shared, p, C)
         return cls(layers, w_out, p=p)
 
     def __repr__(self):
         exact = f", exact mod {self.p}" if self.p is not None else ""
-        return f"{type(self).__name__}(N={self.N}, M={self.M}, widths={self.widths}, n_params={self.n_params}{exact})"
+        classes = f", C={self.C}" if self.C is not None else ""
+        return (f"{type(self).__name__}(N={self.N}, M={self.M}, widths={self.widths}{classes}, "
+                f"n_params={self.n_params}{exact})")
 
     def params(self):
         """[layers[0], ..., layers[L-1], w_out]."""
         return list(self.layers) + [self.w_out]
+
+    def head(self, c):
+        """The single-score network of class c: the same layers, output weights w_out[:, c]."""
+        if self.C is None:
+            raise ValueError(f"head(c) picks one of C class scores; this {type(self).__name__} has one score "
+                             "(w_out of shape (r,))")
+        c = as_int(c, "c", minimum=0)
+        if c >= self.C:
+            raise ValueError(f"c must be a class in 0..C-1 = 0..{self.C - 1}, got {c}")
+        return self._rebuild(list(self.layers) + [np.ascontiguousarray(self.w_out[:, c])])
+
+    def _require_one_score(self, what):
+        if self.C is not None:
+            raise ValueError(f"{what} is defined for one score; this {type(self).__name__} has C={self.C} class "
+                             f"scores (w_out {self.w_out.shape}): use head(c).{what}() for class c")
+
+    def log_abs_score(self, X):
+        """log|score(X)| and sign(score(X)), by a forward pass that rescales every activation.
+
+        Each position's activation vector (and each input row) is divided by its norm
+        after every layer and pooling step, and the logs of those factors are
+        summed per sample, so N = 256 inputs neither overflow nor underflow.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, M)
+
+        Returns
+        -------
+        logabs, sign : ndarray, shape (B,) or (B, C)
+            Natural log of |score| (-inf where the score is exactly 0) and its sign, so that
+            ``score(X) == sign * exp(logabs)`` wherever that is representable.
+        """
+        from ._grad_convac import log_abs_score
+
+        return log_abs_score(self, self._real_features(X, "log_abs_score"))
+
+    def vjp(self, X, g, log=False):
+        """Gradient of sum_b g_b . score(X)_b (or of sum_b g_b . log|score(X)_b| if `log`)
+        with respect to each array of :meth:`params`, by backpropagation; see
+        :meth:`tnlite.network.Network.vjp`."""
+        from ._grad_convac import vjp
+
+        X = self._real_features(X, "vjp")
+        return vjp(self, X, as_upstream(g, (X.shape[0],) + self.w_out.shape[1:]), log)
 
     @property
     def shared(self):
@@ -239,6 +303,8 @@ class ConvAC(Network):
 
     def _pool(self, V):
         """Product pooling over windows of self.pool consecutive positions: (n, ...) -> (n/w, ...)."""
+        if V.shape[0] == self.pool > 4:  # one global pooling (shallow): log2(n) block products, in place
+            return product_over_positions(V, self.p)[None]
         out = V[0::self.pool]
         for k in range(1, self.pool):
             if self.p is None:  # V is the caller's temporary: multiply into its first slots
@@ -264,17 +330,27 @@ class ConvAC(Network):
 
         Returns
         -------
-        ndarray, shape (B,)
+        ndarray, shape (B,), or (B, C) with C class scores
+            A product of N factors: for long inputs (N = 64-256, or features far from
+            unit size) it can underflow to exactly 0 or overflow to inf and nan; there
+            :meth:`log_abs_score` gives log|score| and its sign, finite.
         """
-        X = as_features(X, self.N, self.M)
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact ConvAC)")
+        X = self._as_features(X)
         Wt = self._transposed()  # Wt[0]: (n, M, r_0) or (M, r_0)
-        out = np.empty(X.shape[0], dtype=np.result_type(X.dtype, Wt[0].dtype, self.w_out.dtype))
-        for s in range(0, X.shape[0], CHUNK):
-            V = matmul(np.ascontiguousarray(X[s:s + CHUNK, self.order].transpose(1, 0, 2)), Wt[0], self.p)  # (N, b, r_0)
-            out[s:s + CHUNK] = self._from_first(V, Wt)
+        out = np.empty((X.shape[0],) + self.w_out.shape[1:], dtype=np.result_type(X.dtype, Wt[0].dtype, self.w_out.dtype))
+        b = conv_chunk(max(self.widths), out.itemsize)
+        lead = self._tree_view(X[:0]).shape[:-2]  # the position axes of the view, N in all
+        W0 = Wt[0] if Wt[0].ndim == 2 else Wt[0].reshape(lead + Wt[0].shape[1:])
+        for s in range(0, X.shape[0], b):
+            # layer 0 reads X where it lies (BLAS takes the strided rows): no transposed copy
+            V = matmul(self._tree_view(X[s:s + b]), W0, self.p).reshape(self.N, -1, self.widths[0])  # (N, b, r_0)
+            out[s:s + b] = self._from_first(V, Wt)
         return out
+
+    def _tree_view(self, x):
+        """Features x (b, N, M) as a view (..., b, M) whose leading axes, flattened, run over
+        the positions in tree order (here the identity: (N, b, M))."""
+        return x.transpose(1, 0, 2)
 
     def amplitudes(self, configs):
         """Scores on one-hot inputs: the coefficient tensor's entries A[configs], shape (B,).
@@ -283,15 +359,20 @@ class ConvAC(Network):
         ----------
         configs : array_like of int, shape (B, N)
             Values in 0..M-1.
+
+        Returns
+        -------
+        ndarray, shape (B,), or (B, C) with C class scores
         """
         c = as_configs(configs, self.N, self.M)
         Wt = self._transposed()
         W0t = self._full(0).transpose(0, 2, 1)  # (N, M, r_0)
         pos = np.arange(self.N)[:, None]
-        out = np.empty(c.shape[0], dtype=np.result_type(W0t.dtype, self.w_out.dtype))
-        for s in range(0, c.shape[0], CHUNK):
-            V = W0t[pos, c[s:s + CHUNK, self.order].T]  # (N, b, r_0): a one-hot input selects a column
-            out[s:s + CHUNK] = self._from_first(V, Wt)
+        out = np.empty((c.shape[0],) + self.w_out.shape[1:], dtype=np.result_type(W0t.dtype, self.w_out.dtype))
+        b = conv_chunk(max(self.widths), out.itemsize)
+        for s in range(0, c.shape[0], b):
+            V = W0t[pos, c[s:s + b, self.order].T]  # (N, b, r_0): a one-hot input selects a column
+            out[s:s + b] = self._from_first(V, Wt)
         return out
 
     def to_dense(self):
@@ -305,6 +386,7 @@ class ConvAC(Network):
             of positions' configurations times a width) that would be.
         """
         N, M, p, w = self.N, self.M, self.p, self.pool
+        self._require_one_score("to_dense")
         guard_uniform(M, N, f"{type(self).__name__} coefficient tensor")
         T = self._full(0).transpose(0, 2, 1)  # (N, M, r_0): (position, d, channel)
         for l in range(1, self.L):
@@ -362,6 +444,7 @@ class ConvAC(Network):
         from .tree import TreeTN
 
         self._require_float("to_tree")
+        self._require_one_score("to_tree")
         levels = [[_delta3(W.shape[1], W.T) for W in self._full(l)] for l in range(1, self.L)]
         levels.append([_delta3(self.widths[-1], self.w_out[:, None])])  # root (r, r, 1)
         return TreeTN(list(self._full(0).transpose(0, 2, 1)), levels)

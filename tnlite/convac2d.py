@@ -41,7 +41,7 @@ class ConvAC2D(ConvAC):
     layers : sequence of L array_like
         ``layers[l]``: (side**2 / 4**l, r_l, r_{l-1}) in quad-tree order, or
         (r_l, r_{l-1}) if shared; side = 2**L.
-    w_out : array_like, shape (r_{L-1},)
+    w_out : array_like, shape (r_{L-1},), or (r_{L-1}, C) for C class scores
     p : int, optional
         A prime for exact arithmetic mod p.
 
@@ -62,13 +62,21 @@ class ConvAC2D(ConvAC):
     def _tree_order(self):
         return zorder(self.side)
 
+    def _tree_view(self, x):
+        """x (b, N, M) as a view (2,) * 2L + (b, M) in tree (Z) order, without a copy: the
+        grid's row and column indices split into bits, interleaved row_{L-1}, col_{L-1}, ...,
+        row_0, col_0 (most significant first), as :func:`zorder` numbers the positions."""
+        L = self.L
+        bits = x.reshape((x.shape[0],) + (2,) * (2 * L) + (x.shape[2],))  # (b, row bits, col bits, M)
+        return bits.transpose([ax for k in range(L) for ax in (1 + k, L + 1 + k)] + [0, 2 * L + 1])
+
     @property
     def grid(self):
         """The grid's shape, (side, side)."""
         return (self.side, self.side)
 
     @classmethod
-    def random(cls, side, M, widths, rng, shared=False, p=None):
+    def random(cls, side, M, widths, rng, shared=False, p=None, C=None):
         """A deep 2D ConvAC with random weights (as :meth:`tnlite.ConvAC.random`).
 
         Parameters
@@ -77,7 +85,7 @@ class ConvAC2D(ConvAC):
             Grid side, a power of 2: N = side**2 inputs, L = log2(side) layers.
         M : int
         widths : sequence of int, length L
-        rng, shared, p
+        rng, shared, p, C
             As in :meth:`tnlite.ConvAC.random`.
         """
         side, L = as_power_of_two(side, "side")
@@ -86,7 +94,8 @@ class ConvAC2D(ConvAC):
         widths = as_ints(widths, "widths", L, f"a {side} x {side} grid needs log2({side})={L}")
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
-        layers, w_out = _random_weights(rng, [side * side // 4**l for l in range(L)], widths, M, shared, p)
+        C = None if C is None else as_int(C, "C", minimum=1)
+        layers, w_out = _random_weights(rng, [side * side // 4**l for l in range(L)], widths, M, shared, p, C)
         return cls(layers, w_out, p=p)
 
     def __repr__(self):
@@ -102,6 +111,7 @@ class ConvAC2D(ConvAC):
         from .tree import TreeTN
 
         self._require_float("to_tree")
+        self._require_one_score("to_tree")
         levels = []
         for l in range(1, self.L + 1):
             r = self.widths[l - 1]

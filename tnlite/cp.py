@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from ._linalg import matmul, mod
-from ._validate import (as_array, as_configs, as_features, as_flag, as_int, as_prime, as_residues, as_rng,
+from ._linalg import conv_chunk, matmul, mod, multiply_into, position_block, product_over_positions
+from ._validate import (as_array, as_configs, as_flag, as_int, as_prime, as_residues, as_rng,
                         guard_dense)
 from .convac import ConvAC, _delta3, _product_half, _random_weights
 from .network import Graph, Network
@@ -37,13 +37,36 @@ def _star(phys_dims, r):
     return Graph(edges, [(("W", 0, j), d) for j, d in enumerate(phys_dims)], {("delta", 1, 0): r})
 
 
+def _star_scores(X, F, weights, p):
+    """sum_k weights[k] prod_j (X[:, j] @ F[j])[:, k]: scores of a CP decomposition / shallow ConvAC.
+
+    X (B, N, d) is read in place; F (N, d, r), or (d, r) shared; weights (r,) or (r, C).
+    The batch runs in chunks (one position's (b, r) block fills the L1 cache) and the
+    positions in blocks whose (G, b, r) products fill the L2 cache: each block is multiplied
+    down to one (b, r) factor of the running product while it is still in cache.
+    """
+    B, N = X.shape[:2]
+    r = F.shape[-1]
+    out = np.empty((B,) + weights.shape[1:], dtype=np.result_type(X.dtype, F.dtype, weights.dtype))
+    b = conv_chunk(r, out.itemsize)
+    G = position_block(b, r, out.itemsize)
+    for s in range(0, B, b):
+        x = X[s:s + b].transpose(1, 0, 2)  # (N, b, d)
+        acc = None
+        for g in range(0, N, G):
+            P = product_over_positions(matmul(x[g:g + G], F if F.ndim == 2 else F[g:g + G], p), p)  # (b, r)
+            acc = P if acc is None else multiply_into(acc, P, acc, p)
+        out[s:s + b] = matmul(acc, weights, p)
+    return out
+
+
 class ShallowConvAC(ConvAC):
     """A shallow ConvAC: a 1x1 conv of r channels, global product pooling, a linear output.
 
     Parameters
     ----------
     W : array_like, shape (N, r, M), or (r, M) if shared across positions
-    w_out : array_like, shape (r,)
+    w_out : array_like, shape (r,), or (r, C) for C class scores
     N : int, optional
         Number of positions (N >= 2); needed only when W is shared.
     p : int, optional
@@ -77,7 +100,7 @@ class ShallowConvAC(ConvAC):
         return ShallowConvAC(arrays[0], arrays[1], N=self.N, p=self.p)
 
     @classmethod
-    def random(cls, N, M, r, rng, shared=False, p=None):
+    def random(cls, N, M, r, rng, shared=False, p=None, C=None):
         """A shallow ConvAC (a CP decomposition of rank r) with random weights.
 
         Parameters
@@ -86,20 +109,26 @@ class ShallowConvAC(ConvAC):
             Positions, N >= 2 (any N; `to_tree` needs a power of 2).
         M, r : int
             Representation channels and conv channels.
-        rng, shared, p
+        rng, shared, p, C
             As in :meth:`tnlite.ConvAC.random`.
         """
         N = as_int(N, "N", minimum=2)
         M, r = as_int(M, "M", minimum=1), as_int(r, "r", minimum=1)
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
+        C = None if C is None else as_int(C, "C", minimum=1)
         guard_dense(((1 if shared else N), r, M), f"conv layer (N={N} positions x r={r} x M={M})")
-        layers, w_out = _random_weights(rng, [N], (r,), M, shared, p)
+        layers, w_out = _random_weights(rng, [N], (r,), M, shared, p, C)
         return cls(layers[0], w_out, N=N, p=p)
 
     def __repr__(self):
         exact = f", exact mod {self.p}" if self.p is not None else ""
-        return f"ShallowConvAC(N={self.N}, M={self.M}, r={self.r}, n_params={self.n_params}{exact})"
+        classes = f", C={self.C}" if self.C is not None else ""
+        return f"ShallowConvAC(N={self.N}, M={self.M}, r={self.r}{classes}, n_params={self.n_params}{exact})"
+
+    def score(self, X):
+        """Scores of features X (B, N, M), shape (B,) (or (B, C)); see :meth:`tnlite.ConvAC.score`."""
+        return _star_scores(self._as_features(X), self._transposed()[0], self.w_out, self.p)
 
     def graph(self):
         """The star: N convs on one delta of order N+1 (split by a cut at cost r), then the output."""
@@ -107,6 +136,7 @@ class ShallowConvAC(ConvAC):
 
     def to_cp(self):
         """The coefficient tensor as a :class:`CP` decomposition (factors W^(0,j).T)."""
+        self._require_one_score("to_cp")
         return CP(list(self._full(0).transpose(0, 2, 1)), self.w_out, p=self.p)
 
     def to_tree(self):
@@ -115,6 +145,7 @@ class ShallowConvAC(ConvAC):
         from .tree import TreeTN
 
         self._require_float("to_tree")
+        self._require_one_score("to_tree")
         N, L = as_int(self.N, "N"), self.N.bit_length() - 1
         if N & (N - 1):
             raise ValueError(f"to_tree needs a power of 2 positions, this shallow ConvAC has N={N}")
@@ -197,24 +228,33 @@ class CP(Network):
     def amplitudes(self, configs):
         """Entries A[configs] without building A: shape (B,) for configs (B, N)."""
         c = as_configs(configs, self.N, self.phys_dims)
-        prod = self.factors[0][c[:, 0]]  # (B, r)
-        for j in range(1, self.N):
-            prod = mod(prod * self.factors[j][c[:, j]], self.p)
-        return matmul(prod, self.weights, self.p)
+        table = np.concatenate(self.factors)  # (sum_j d_j, r): the rows of every factor
+        start = np.cumsum((0,) + self.phys_dims[:-1])[:, None]  # (N, 1): factor j's first row
+        out = np.empty(c.shape[0], dtype=np.result_type(table.dtype, self.weights.dtype))
+        b = conv_chunk(self.rank, out.itemsize)
+        for s in range(0, c.shape[0], b):
+            V = table[start + c[s:s + b].T]  # (N, b, r): F_j[c_j]
+            out[s:s + b] = matmul(product_over_positions(V, self.p), self.weights, self.p)
+        return out
 
     def score(self, X):
         """sum_d A[d] prod_j X[b, j, d_j] for features X of shape (B, N, d) (equal d_j only)."""
-        if len(set(self.phys_dims)) != 1:
-            raise ValueError(f"score needs one local dimension for every position, this CP has {self.phys_dims}; "
-                             "use amplitudes for configurations")
-        X = as_features(X, self.N, self.phys_dims[0])
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact CP)")
-        prod = matmul(X[:, 0], self.factors[0], self.p)  # (B, r)
-        for j in range(1, self.N):
-            prod = mod(prod * matmul(X[:, j], self.factors[j], self.p), self.p)
-        return matmul(prod, self.weights, self.p)
+        F = np.ascontiguousarray(np.stack(self.factors))  # (N, d, r); factors are often transposed views
+        return _star_scores(self._as_features(X), F, self.weights, self.p)
 
     def graph(self):
         """The star: the N factors on one delta of order N+1 (split by a cut at cost r)."""
         return _star(self.phys_dims, self.rank)
+
+    def log_abs_score(self, X):
+        """(log|score|, sign), computed as the shallow ConvAC with these factors (see ConvAC.log_abs_score)."""
+        return self._as_shallow("log_abs_score").log_abs_score(X)
+
+    def vjp(self, X, g, log=False):
+        """Gradients for [factors..., weights], through the shallow ConvAC with these factors."""
+        dW, dw = self._as_shallow("vjp").vjp(X, g, log)
+        return [G.T for G in dW] + [dw]
+
+    def _as_shallow(self, what):
+        self._real_features(np.zeros((1, self.N, self.phys_dims[0])), what)  # exact, complex, unequal dims: refused
+        return ShallowConvAC(np.stack([F.T for F in self.factors]), self.weights)

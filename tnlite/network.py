@@ -13,7 +13,12 @@ answers to the same verbs:
 ``with_params(ps)``  the same architecture with other weights (a new network)
 ``to_dense()``       the tensor A (guarded against sizes that cannot be held)
 ``amplitudes(c)``    entries A[c] at integer configurations c of shape (B, N), batched
-``score(X)``         the network's output on features X of shape (B, N, M)
+``score(X)``         the network's output on features X of shape (B, N, M): (B,), or (B, C)
+                     for the ConvAC family with C class scores (``w_out`` of shape (r, C))
+``log_abs_score(X)`` (log|score|, sign), computed with per-layer rescaling: no overflow or
+                     underflow at N = 256
+``vjp(X, g)``        the gradient of sum g * score(X) for each array of ``params()``, by
+                     backpropagation (``log=True``: of sum g * log|score(X)|)
 ``graph()``          the tensor network as a :class:`Graph` (bonds, open legs, deltas)
 ``min_cut(rows)``    the min-cut bound on the Schmidt rank for (rows | rest), from graph()
 ``random(.., rng)``  a random instance; ``rng`` is required, ``p`` a prime for exact mode
@@ -22,6 +27,9 @@ answers to the same verbs:
 On one-hot features, ``score(one_hot(c, M)) == amplitudes(c)``; for the networks whose
 score is multilinear in the features (all but deep RACs and the re-use networks), the
 score on any features is A contracted with one feature vector per input.
+
+``log_abs_score`` and ``vjp`` are what training needs (:mod:`tnlite.train`); a network
+without them raises NotImplementedError naming itself. Both work in floating point only.
 """
 from __future__ import annotations
 
@@ -29,7 +37,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, as_rows
+from ._validate import as_array, as_features, as_residues, as_rows
 from .mincut import min_cut as _min_cut
 
 __all__ = ["Graph", "Network"]
@@ -58,7 +66,8 @@ class Network:
     """Base class of every network: the shared verbs, and ``min_cut`` written once.
 
     A subclass sets ``N`` and ``phys_dims`` and implements ``params``, ``_rebuild``,
-    ``to_dense``, ``amplitudes``, ``score`` and ``graph``.
+    ``to_dense``, ``amplitudes``, ``score`` and ``graph``; a trainable one also
+    ``log_abs_score`` and ``vjp``.
     """
 
     N: int
@@ -96,6 +105,15 @@ class Network:
     def _rebuild(self, arrays):
         raise NotImplementedError
 
+    def _as_features(self, X):
+        """`X` checked as features (B, N, M) of this network: residues mod p for an exact one."""
+        if len(set(self.phys_dims)) != 1:
+            raise ValueError(f"score needs one local dimension for every input, this {type(self).__name__} has "
+                             f"{self.phys_dims}; use amplitudes for configurations")
+        X = as_features(X, self.N, self.phys_dims[0])
+        p = getattr(self, "p", None)
+        return X if p is None else as_residues(X, p, f"X (features of an exact {type(self).__name__})")
+
     def to_dense(self):
         """The tensor A, shape ``phys_dims``."""
         raise NotImplementedError
@@ -107,6 +125,54 @@ class Network:
     def score(self, X):
         """The network's output on features X of shape (B, N, M); shape (B,)."""
         raise NotImplementedError
+
+    def log_abs_score(self, X):
+        """log|score(X)| (natural log) and sign(score(X)), each of the score's shape.
+
+        Computed with per-layer rescaling: each activation is divided by its norm
+        and the logs of those factors are summed, so scores far below 1e-308 or
+        above 1e308 (long products, N = 64-256) come out finite. ``logabs`` is -inf where
+        the score is exactly 0 (sign 0).
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no log_abs_score (no log-domain forward pass); "
+                                  "the trainable networks are ConvAC, ConvAC2D, ShallowConvAC, CP, RAC, MPS, TreeTN")
+
+    def vjp(self, X, g, log=False):
+        """Vector-Jacobian product: the gradient of sum_b g_b . score(X)_b for each array of :meth:`params`.
+
+        Backpropagation through the network (each weight's environment contracted), in
+        float64, batched, with the activations rescaled as in :meth:`log_abs_score`.
+
+        Parameters
+        ----------
+        X : array_like, shape (B, N, M)
+        g : array_like, the shape of ``score(X)``: (B,) or (B, C)
+            Upstream weights, e.g. d loss / d score.
+        log : bool
+            If True, the gradient of sum_b g_b . log|score(X)_b| instead, computed without
+            ever forming the score (finite at any N): what log-domain losses need.
+
+        Returns
+        -------
+        list of ndarray
+            Same order and shapes as :meth:`params`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no vjp (no backward pass); "
+                                  "the trainable networks are ConvAC, ConvAC2D, ShallowConvAC, CP, RAC, MPS, TreeTN")
+
+    def _real_features(self, X, what):
+        """X as float64 (B, N, M) for `what` (log_abs_score, vjp): a real float network, one local dimension M."""
+        if getattr(self, "p", None) is not None:
+            raise ValueError(f"{what} works in floating point; this {type(self).__name__} is exact mod p={self.p}")
+        if any(np.iscomplexobj(a) for a in self.params()):
+            raise TypeError(f"{what} needs real weights; this {type(self).__name__} has complex ones")
+        if len(set(self.phys_dims)) != 1:
+            raise ValueError(f"{what} needs one local dimension for every input, this {type(self).__name__} has "
+                             f"{self.phys_dims}")
+        X = as_features(X, self.N, self.phys_dims[0])
+        if np.iscomplexobj(X):
+            raise TypeError(f"X must be real for {what}, got dtype {X.dtype}")
+        return X.astype(np.float64, copy=False)
 
     def graph(self):
         """The tensor network as a :class:`Graph`."""

@@ -77,8 +77,15 @@ def parse(text, N):
     try:
         sites = [int(t) for t in text.replace(",", " ").split()]
     except ValueError:
-        raise ValueError(f"sites must be integers separated by commas, got {text!r}") from None
+        raise ValueError(f"P must be integers separated by commas (particles, such as 0, 3, 5), got {text!r}") from None
+    for j in sites:
+        if not 0 <= j < N:
+            raise ValueError(f"P has particle {j}, out of range: the {N} particles are numbered 0..{N - 1}")
+        if sites.count(j) > 1:
+            raise ValueError(f"P names particle {j} twice: each particle is on one side, once")
     rows = as_rows(sites, N, "sites")
-    if not rows or len(rows) == N:
-        raise ValueError(f"a partition needs particles on both sides: P has {len(rows)} of the N={N}")
+    if not rows:
+        raise ValueError(f"P is empty: type the particles of side P, e.g. 0, 3, 5 (0..{N - 1})")
+    if len(rows) == N:
+        raise ValueError(f"P holds all {N} particles: leave at least one for the other side Q")
     return tuple(sorted(rows))

@@ -23,6 +23,11 @@ delta-structured (docs/science.md, "RACs are matrix product states"). Leg order 
 
     G_t[a, d, b] = W_H[b, a] W_I[b, d]   (first core absorbs W_H h_0, last absorbs W_O)
 
+From depth 2 on, layer 1's state is read twice (by its next step and by layer 2), and no
+tensor network copies a vector: ``duplicated_network()`` recomputes layer 1 for every step of
+layer 2 from copies of the inputs, equal to the RAC on one-hot inputs, and ``graph()`` /
+``min_cut`` use it (docs/science.md, "Information re-use and no-cloning").
+
 Exact arithmetic: ``RAC.random(..., p=PRIME)`` draws integer weights uniformly mod the
 prime p and evaluates everything mod p, so that ``tensors.rank_mod_p`` gives the
 generic rank of the coefficient tensor exactly (docs/science.md, "Numerical rank and exact
@@ -32,11 +37,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._linalg import CHUNK, haar_isometry, matmul, mod, unit_vector
+from ._copynet import CopyNetwork
+from ._linalg import haar_isometry, matmul, matmul_into, mod, multiply_into, recurrent_chunk, unit_vector
 from ._validate import (as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng,
                         guard_dense, guard_length, guard_uniform)
 from .features import one_hot
 from .network import Graph, Network
+from ._validate.networks import guard_rac_network
 
 __all__ = ["RAC"]
 
@@ -179,23 +186,25 @@ class RAC(Network):
         ndarray, shape (B,)
         """
         X = self._features(X)
-        B = X.shape[0]
-        out = np.empty(B, dtype=np.int64 if self.p is not None else np.float64)
+        B, p = X.shape[0], self.p
+        out = np.empty(B, dtype=np.int64 if p is not None else np.float64)
         WHt = [np.ascontiguousarray(w.T) for w in self.W_H]  # (R_in, R_out) per layer
         WIt = [np.ascontiguousarray(w.T) for w in self.W_I]
-        # Batch chunks keep each step's (b, R) state in cache; a position-major copy of the
-        # chunk makes every step's input a contiguous (b, M) block.
-        for s in range(0, B, CHUNK):
-            Xc = np.ascontiguousarray(X[s : s + CHUNK].transpose(1, 0, 2))  # (N, b, M)
-            b = Xc.shape[1]
+        # Batch chunks keep each step's (b, R) arrays in cache; every product is written into
+        # one of them; each step reads its inputs (b, M) where they lie in X (strided rows).
+        chunk = recurrent_chunk(self.R, out.itemsize)
+        for s in range(0, B, chunk):
+            x = X[s:s + chunk]  # (b, N, M)
+            b = x.shape[0]
             h = [np.tile(h0, (b, 1)) for h0 in self.h0]  # per layer (b, R)
+            a, u = np.empty_like(h[0]), np.empty_like(h[0])  # (b, R): W_H h_{t-1}, the layer's input
             for t in range(self.N):
-                u = matmul(Xc[t], WIt[0], self.p)  # (b, R): W_I f(x_t)
+                matmul_into(x[:, t], WIt[0], u, p)  # W_I f(x_t)
                 for k in range(self.depth):
-                    h[k] = mod(matmul(h[k], WHt[k], self.p) * u, self.p)  # (b, R)
+                    multiply_into(matmul_into(h[k], WHt[k], a, p), u, h[k], p)  # h_t = (W_H h_{t-1}) * u
                     if k + 1 < self.depth:
-                        u = matmul(h[k], WIt[k + 1], self.p)  # (b, R): next layer's input
-            out[s : s + CHUNK] = matmul(h[-1], self.W_O[:, None], self.p)[:, 0]  # (b,)
+                        matmul_into(h[k], WIt[k + 1], u, p)  # the next layer's input
+            out[s:s + chunk] = matmul(h[-1], self.W_O[:, None], p)[:, 0]  # (b,)
         return out
 
     def amplitudes(self, configs):
@@ -298,10 +307,10 @@ class RAC(Network):
         return tuple(min(R, M ** min(t, cap), M ** min(N - t, cap)) for t in range(1, N))
 
     def graph(self):
-        """The depth-1 RAC's tensor network with explicit delta nodes.
+        """The RAC's tensor network with explicit delta nodes; from depth 2, with duplicated inputs.
 
-        Nodes: ("W_H h0",) the vector W_H h_0; ("delta", t) the copy tensor of step t;
-        ("W_I", t) the input weights at step t (open leg t, dim M); ("W_H", t) for
+        Depth 1, nodes: ("W_H h0",) the vector W_H h_0; ("delta", t) the copy tensor of
+        step t; ("W_I", t) the input weights at step t (open leg t, dim M); ("W_H", t) for
         t >= 1 between deltas t-1 and t; ("W_O",) the output vector. Every bond has
         dimension R. Drawing the deltas (rather than the MPS chain) matters when M > R:
         the input of step t reaches the rest only through a bond of dimension R, so a
@@ -309,11 +318,16 @@ class RAC(Network):
         min(R, M^t, M^(N-t)); for an interleaved partition every bond between the sides
         is cut, and each input on the far side costs min(M, R).
 
+        Depth >= 2: the wiring of :meth:`duplicated_network` (each use of layer 1's state
+        computed by its own copy of layer 1, every input handed to its copies by a delta
+        of dimension M), which equals the RAC on one-hot inputs.
+
         Returns
         -------
         tnlite.network.Graph
         """
-        self._require_depth_one("graph")
+        if self.depth > 1:
+            return self.duplicated_network().graph()
         N, R = self.N, self.R
         edges = [(("W_H h0",), ("delta", 0), R)]
         for t in range(N):
@@ -323,6 +337,53 @@ class RAC(Network):
         edges.append((("delta", N - 1), ("W_O",), R))
         return Graph(edges, [(("W_I", t), self.M) for t in range(N)], {("delta", t): R for t in range(N)})
 
+    def duplicated_network(self):
+        """The unrolled RAC as a tensor network with duplicated inputs (equal to it on one-hot inputs).
+
+        Layer l's state at step s is read twice, by its own next step and by layer l+1 at
+        step s, and no tensor network copies a vector. So every chain of layer l that
+        layer l+1 reads at step s is its own copy, run over steps 0..s. A chain is named
+        by its address a = (t_L, ..., t_{l+1}), the steps that spawned it (() for the top
+        layer). Labels: ("h", l, a, s) the delta of its state at step s (dim R), ("x", s)
+        the copy delta of input s (dim M). Nodes: ("W_H h0", l, a), ("W_H", l, a, s) for
+        s >= 1, ("W_I", l, a, s) (reading ("x", s) at l = 1, else the last state of the
+        chain a + (s,) of layer l-1), and ("W_O",). Input s has one copy per layer-1 chain
+        that reaches step s: N - s of them at depth 2. At depth 1 it is the network of
+        :meth:`graph` (other node names), every input read once.
+
+        Returns
+        -------
+        tnlite._copynet.CopyNetwork
+            Its ``einsum_operands()`` contract to :meth:`to_dense` in floating point (for
+            a RAC mod p the contraction would need a reduction after every product).
+            Refused (ValueError) before anything is built above
+            ``tnlite._validate.networks.MAX_GRAPH_NODES`` tensors (about N^depth / depth!).
+        """
+        guard_rac_network(self.N, self.depth)
+        nodes, tensors, axes = [], [], []
+        dims = {("x", s): self.M for s in range(self.N)}
+        W_H_h0 = [matmul(W, h[:, None], self.p)[:, 0] for W, h in zip(self.W_H, self.h0)]  # (R,) per layer
+
+        def add(node, T, labels):
+            nodes.append(node), tensors.append(T), axes.append(labels)
+
+        def chain(l, a, last):
+            """Layer l's chain at address a over steps 0..last: returns the label of its last state."""
+            for s in range(last + 1):
+                h = ("h", l, a, s)
+                dims[h] = self.R
+                if s == 0:
+                    add(("W_H h0", l, a), W_H_h0[l - 1], (h,))
+                else:
+                    add(("W_H", l, a, s), self.W_H[l - 1], (h, ("h", l, a, s - 1)))  # (out, in)
+                below = ("x", s) if l == 1 else chain(l - 1, a + (s,), s)
+                add(("W_I", l, a, s), self.W_I[l - 1], (h, below))  # (out, in)
+            return ("h", l, a, last)
+
+        top = chain(self.depth, (), self.N - 1)
+        add(("W_O",), self.W_O, (top,))
+        return CopyNetwork(nodes, tensors, axes, dims, [("x", s) for s in range(self.N)])
+
     def _require_depth_one(self, what):
         if self.depth != 1:
             raise ValueError(
@@ -330,6 +391,22 @@ class RAC(Network):
                 "In a deeper RAC layer 1's state at step t feeds layer 2 at t and, through "
                 "layer 2's recurrence, every later step: each input is used more than once "
                 "(information re-use), so its tensor is not an MPS of bond dimension R and "
-                "its Start-End rank grows with N (a later lesson, on information re-use, builds "
-                "its network with duplicated inputs); coefficient_tensor() works at any depth"
+                "its Start-End rank grows with N. graph(), min_cut() and duplicated_network() build "
+                "its network with duplicated inputs (lesson 08); coefficient_tensor() works at any depth"
             )
+
+    # -- training (tnlite.train): the log-domain forward pass and backpropagation through time
+    def log_abs_score(self, X):
+        """(log|score|, sign) with every hidden state rescaled; see :meth:`tnlite.network.Network.log_abs_score`."""
+        from ._grad_rac import log_abs_score
+
+        return log_abs_score(self, self._real_features(X, "log_abs_score"))
+
+    def vjp(self, X, g, log=False):
+        """Gradients for [W_H..., W_I..., h0..., W_O] by backpropagation through time, any depth;
+        see :meth:`tnlite.network.Network.vjp`."""
+        from ._grad_rac import vjp
+        from ._validate import as_upstream
+
+        X = self._real_features(X, "vjp")
+        return vjp(self, X, as_upstream(g, (X.shape[0],)), log)

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from . import _modp
 from ._linalg import singular_values, with_safe_norm
 from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_flag, as_int, as_linalg_dtype, as_nonnegative, as_prime,
                         as_rng, as_rows, guard_dense, guard_uniform)
@@ -35,8 +36,8 @@ __all__ = [
     "rank_mod_p",
 ]
 
-#: A prime below 2**24: the product of two residues fits in 48 bits, so an int64 dot
-#: product of up to 2**15 such products cannot overflow.
+#: The largest prime below 2**24: residues stay exact in float64, and a float64 dot
+#: product of up to 127 products of two balanced residues cannot round (tnlite/_modp.py).
 PRIME = 16_777_213
 
 
@@ -324,17 +325,18 @@ def rank_mod_p(A, rows, p=PRIME):
     """Exact rank of [A]_{rows, rest} for an integer tensor, over the integers mod `p`.
 
     The cure for floating point's false rank deficits (docs/science.md, "Numerical rank and
-    exact arithmetic"):
-    draw integer weights at random mod p, evaluate the network mod p, and eliminate
-    exactly. By Schwartz-Zippel the result equals the generic rank except with
-    probability at most (polynomial degree) / p.
+    exact arithmetic"): draw integer weights at random mod p, evaluate the network mod p,
+    and eliminate exactly. By Schwartz-Zippel the result equals the generic rank except
+    with probability at most (polynomial degree) / p. The elimination runs on float64
+    BLAS and never rounds (`tnlite/_modp.py` says why).
 
     Parameters
     ----------
     A : array_like of int, shape (d_0, ..., d_{N-1})
     rows : sequence of int
     p : int
-        A prime, at most 2**24 so that products stay exact in int64 (default PRIME).
+        A prime, at most 2**24 so that residues and their products stay exact in float64
+        (default PRIME).
 
     Returns
     -------
@@ -344,26 +346,4 @@ def rank_mod_p(A, rows, p=PRIME):
     if not np.issubdtype(A.dtype, np.integer):
         raise TypeError(f"A must hold integers for an exact rank mod p, got dtype {A.dtype}; use schmidt_rank for floats")
     p = as_prime(p)
-    mat = np.mod(matricize(A, rows).astype(np.int64), p)
-    if mat.shape[0] > mat.shape[1]:
-        mat = mat.T.copy()  # eliminate along the shorter side
-    return _rank_mod_p(mat, p)
-
-
-def _rank_mod_p(m, p):
-    """Gaussian elimination mod p on an int64 matrix (modified in place)."""
-    n_rows, n_cols = m.shape
-    rank = 0
-    for col in range(n_cols):
-        if rank == n_rows:
-            break
-        nonzero = np.flatnonzero(m[rank:, col])
-        if nonzero.size == 0:
-            continue
-        pivot = rank + nonzero[0]
-        m[[rank, pivot]] = m[[pivot, rank]]
-        m[rank] = m[rank] * pow(int(m[rank, col]), p - 2, p) % p
-        below = m[rank + 1:, col].copy()
-        m[rank + 1:] = (m[rank + 1:] - np.outer(below, m[rank]) % p) % p
-        rank += 1
-    return rank
+    return _modp.rank_mod_p(matricize(A, rows), p)

@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ._linalg import haar_isometry, left_singular, matmul, mod, times_power_of_two, with_safe_norm
-from ._validate import (as_array, as_configs, as_cutoff, as_features, as_int, as_int_or_ints, as_linalg_dtype, as_nonnegative,
+from ._validate import (as_array, as_configs, as_cutoff, as_int, as_int_or_ints, as_linalg_dtype, as_nonnegative,
                         as_tree_cores, as_power_of_two, as_prime, as_residues, as_rng, guard_dense)
 from .network import Graph, Network
 
@@ -155,12 +155,7 @@ class TreeTN(Network):
         -------
         ndarray, shape (B,)
         """
-        if len(set(self.phys_dims)) != 1:
-            raise ValueError(f"score needs one local dimension for every particle, this tree has {self.phys_dims}; "
-                             "use amplitudes for configurations")
-        X = as_features(X, self.N, self.phys_dims[0])
-        if self.p is not None:
-            X = as_residues(X, self.p, "X (features of an exact tree)")
+        X = self._as_features(X)
         return self._up([matmul(X[:, j], a, self.p) for j, a in enumerate(self.leaves)])
 
     def _up(self, vecs):
@@ -172,6 +167,20 @@ class TreeTN(Network):
                 for i, t in enumerate(row)
             ]  # each (B, k_parent): the left child through the node, then the right child
         return vecs[0][:, 0]
+
+    def log_abs_score(self, X):
+        """(log|score|, sign) with each node's vector rescaled; see :meth:`tnlite.network.Network.log_abs_score`."""
+        from ._grad_tn import tree_log_abs_score
+
+        return tree_log_abs_score(self, self._real_features(X, "log_abs_score"))
+
+    def vjp(self, X, g, log=False):
+        """Gradient for each leaf and node (its environment with the features); see :meth:`tnlite.network.Network.vjp`."""
+        from ._grad_tn import tree_vjp
+        from ._validate import as_upstream
+
+        X = self._real_features(X, "vjp")
+        return tree_vjp(self, X, as_upstream(g, (X.shape[0],)), log)
 
     def norm(self):
         """Frobenius norm of the represented tensor, contracted with its conjugate up the tree (never dense)."""

@@ -160,11 +160,37 @@ def _write_manifest(exercises, files):
     (exercises / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
+def read_solution(path):
+    """The text of the solution notebook at `path`; SolutionError naming the file if it is not one."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SolutionError(f"{path}: not UTF-8 text (byte {exc.start} is {data[exc.start]:#04x}): "
+                            "a notebook is a JSON text file") from None
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise SolutionError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}): "
+                            "truncated, or not a notebook?") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        got = (f"a JSON {type(raw).__name__}" if not isinstance(raw, dict) else "an object without 'cells'"
+               if "cells" not in raw else f"'cells' as a {type(raw['cells']).__name__}")
+        raise SolutionError(f"{path}: not a notebook: it holds {got}; a notebook is an object with a list of 'cells'")
+    return text
+
+
 def generate(solutions, exercises):
     """{file name: exercise bytes} for every solutions/*.ipynb."""
     out = {}
     for path in sorted(solutions.glob("*.ipynb")):
-        out[path.name] = make_exercise(path.read_text(encoding="utf-8"), path.name).encode("utf-8")
+        text = read_solution(path)
+        try:
+            out[path.name] = make_exercise(text, path.name).encode("utf-8")
+        except SolutionError:
+            raise
+        except Exception as exc:  # nbformat's own complaint about a malformed notebook, with the file named
+            raise SolutionError(f"{path}: not a valid notebook ({type(exc).__name__}: {exc})") from None
     return out
 
 

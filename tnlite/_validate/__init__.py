@@ -5,6 +5,7 @@ call these once at their boundary; internal helpers trust their callers.
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import operator
@@ -361,11 +362,17 @@ def as_real_array(a, name):
 
 
 def as_prime(p, name="p"):
-    """`p` as an int prime no larger than 2**24, so products of two residues stay exact in int64."""
+    """`p` as an int prime no larger than 2**24, so that residues and their products stay exact."""
     p = as_int(p, name, minimum=2)
-    if p > 2**24 or any(p % k == 0 for k in range(2, math.isqrt(p) + 1)):
-        raise ValueError(f"{name} must be a prime no larger than 2**24 (products must stay exact in int64), got {p}")
+    if p > 2**24 or not _is_prime(p):
+        raise ValueError(f"{name} must be a prime no larger than 2**24 (products must stay exact), got {p}")
     return p
+
+
+@functools.lru_cache(maxsize=64)
+def _is_prime(p):
+    """Trial division (0.2 ms for p near 2**24, so remembered: exact ranks are asked for often)."""
+    return all(p % k for k in range(2, math.isqrt(p) + 1))
 
 
 def as_configs(configs, N, M, name="configs"):
@@ -396,4 +403,6 @@ def as_configs(configs, N, M, name="configs"):
 
 
 from .graphs import as_graph  # noqa: E402  (the checks below use the ones above)
-from .networks import as_conv_layers, as_mps_cores, as_rac_weights, as_tree_cores  # noqa: E402
+from .networks import (as_conv_layers, as_mps_cores, as_overlap_geometry, as_overlap_weights, as_rac_weights,  # noqa: E402
+                       as_rbm_weights, as_tree_cores)
+from .training import as_data, as_labels, as_positive, as_upstream  # noqa: E402

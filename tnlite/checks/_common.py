@@ -10,6 +10,8 @@ with numpy alone for the lessons that share them. Leg orders are the library's: 
 from __future__ import annotations
 
 import functools
+import json
+import os
 from string import ascii_letters
 
 import numpy as np
@@ -26,37 +28,60 @@ class _Wrong(Exception):
 
 
 def _checker(task):
-    """Wrap a check body: print the verdict, return True/False, let only a stub's error out."""
+    """Wrap a check body: print the verdict, return True/False, let only a stub's error out.
+
+    Each verdict is also appended, as one JSON line, to the file $TNLITE_VERDICTS names
+    when it is set (`make grade` sets it for each submission's kernel).
+    """
 
     def decorate(body):
+        def record(passed, message):
+            if os.environ.get("TNLITE_VERDICTS"):
+                with open(os.environ["TNLITE_VERDICTS"], "a", encoding="utf-8") as out:
+                    out.write(json.dumps({"checker": body.__name__, "task": task, "passed": passed,
+                                          "message": message}) + "\n")
+
         @functools.wraps(body)
         def check(fn, *args, **kwargs):
+            __tracebackhide__ = True  # IPython and pytest leave this frame out of a traceback
             if not callable(fn):
                 print(f"Not yet: {task}: pass your function itself, e.g. check_{task}({task}), "
                       f"not {type(fn).__name__} {fn!r:.60}")
+                record(False, f"not a function: got {type(fn).__name__}")
                 return False
             try:
                 verdict = body(fn, *args, **kwargs)
-            except NotImplementedError:
-                name = getattr(fn, "__name__", task)
-                print(f"Not done yet: `{name}` still raises NotImplementedError. "
-                      "Replace the `raise NotImplementedError(...)` line with your code and run the cell again.")
-                raise
+            except NotImplementedError as stub:
+                # an unfinished task: its own message says what to do; show it as raised in the
+                # reader's cell, without the checker's frames (whose source lines hold other hints)
+                record(None, f"not done yet: `{getattr(fn, '__name__', task)}` still raises NotImplementedError")
+                raise stub.with_traceback(_readers_part(stub.__traceback__)) from None
             except _Wrong as wrong:
                 print(f"Not yet: {task}, {wrong.message}")
                 if wrong.hint:
                     print(f"  hint: {wrong.hint}")
+                record(False, wrong.message + (f" (hint: {wrong.hint})" if wrong.hint else ""))
                 return False
             except Exception as exc:  # a checker must not crash on a strange answer
                 print(f"Not yet: {task}: checking your answer failed with {type(exc).__name__}: {exc}")
+                record(False, f"checking the answer failed with {type(exc).__name__}: {exc}")
                 return False
             print(f"Correct: {task} -- {verdict}")
+            record(True, verdict)
             return True
 
         check.task = task
         return check
 
     return decorate
+
+
+def _readers_part(tb):
+    """The traceback `tb` from its first frame outside tnlite/checks on (all of it if none is)."""
+    here, start = os.path.dirname(os.path.abspath(__file__)), tb
+    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == here:
+        tb = tb.tb_next
+    return tb if tb is not None else start
 
 
 def _copy(x):
@@ -114,6 +139,37 @@ def _compare(got, expected, case, mistakes=(), what="result", rtol=RTOL, atol=AT
         idx = f" at index {tuple(int(i) for i in where)}" if where else ""
         raise _Wrong(f"{case}: values differ{idx}: expected {_fmt(np.asarray(expected)[where])}, "
                      f"got {_fmt(got[where])} (largest difference {diff.max():.3g})")
+
+
+class _Cases:
+    """Answers to several cases, judged together so that a mistake is named only if it explains them all.
+
+    Case by case, two mistakes that agree on one case are told apart by luck: a Fortran-order
+    reshape and descending column axes give the same matrix when one axis is on the row side.
+    `add` records each case (raising at once only for an answer that is not an array);
+    `settle` names the first candidate mistake that matches the answer in every case where
+    the answer is wrong, else judges the first wrong case alone (`_compare`; with `strict`,
+    without naming a mistake that explains that case only). Each case's `mistakes` list must
+    hold the same mistakes in the same order (None where one does not apply).
+    """
+
+    def __init__(self, what="result", rtol=RTOL, atol=ATOL, strict=False):
+        self.what, self.rtol, self.atol, self.strict, self.items = what, rtol, atol, strict, []
+
+    def add(self, got, expected, case, mistakes=()):
+        self.items.append((_array(got, case), expected, case, list(mistakes)))
+
+    def settle(self):
+        tol = dict(rtol=self.rtol, atol=self.atol)
+        wrong = [item for item in self.items if not _same(item[0], item[1], **tol)]
+        if not wrong:
+            return
+        for i, (_, message, hint) in enumerate(wrong[0][3]):
+            if all(i < len(m) and m[i][0] is not None and not _same(e, m[i][0], **tol) and _same(g, m[i][0], **tol)
+                   for g, e, _, m in wrong):
+                raise _Wrong(f"{wrong[0][2]}: {message}", hint)
+        got, expected, case, mistakes = wrong[0]
+        _compare(got, expected, case, () if self.strict else mistakes, self.what, **tol)
 
 
 def _fmt(x):

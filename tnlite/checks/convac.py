@@ -1,4 +1,4 @@
-"""Checkers for exercises 05, ConvAC is a tree: the coefficient tensor by hand and by code, convac_tree.
+"""Checkers for exercises 05, ConvAC is a tree: coefficient tensors by hand and in code, the tree, min cuts.
 
 Conv matrices are (out channel c, in feature d); tree leaves (phys, bond), nodes (left, right, parent).
 """
@@ -7,14 +7,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..convac import ConvAC
+from ..tensors import PRIME
 from ..tree import TreeTN
-from ._common import _Wrong, _array, _call, _checker, _compare, _tree_dense
+from ._common import _Cases, _Wrong, _array, _call, _checker, _compare, _tree_dense
+from ._predict import _judge_cut_predictions, _predictions
 
 
 #: The tiny ConvAC of the by-hand task: N = 2, M = 2, r_0 = 2; layers[0][j] is (out c, in d).
+#: Its A is not symmetric, so a transposed answer (or swapped positions) is told apart.
 HAND_CONVAC = {
-    "layers": [np.array([[[1, 0], [1, 1]], [[2, 1], [0, 1]]])],  # (position j, channel c, feature d)
-    "w_out": np.array([1, -1]),
+    "layers": [np.array([[[1, 2], [0, 1]], [[1, 0], [3, 1]]])],  # (position j, channel c, feature d)
+    "w_out": np.array([2, -1]),
 }
 
 
@@ -49,15 +52,21 @@ def check_hand_coefficient_tensor(fn):
     layers, w_out = HAND_CONVAC["layers"], HAND_CONVAC["w_out"]
     expected = _convac_expected(layers, w_out)
     W0, W1 = layers[0]
+    A = lambda w, Wa, Wb: np.einsum("c,cd,ce->de", w, Wa, Wb)  # noqa: E731  A[d_0, d_1]
     _compare(got, expected, case, mistakes=[
-        (expected.T, "you have the transpose: rows should be indexed by d_0, columns by d_1",
-         "A[d_0, d_1] = sum_c w_out[c] W^(0,0)[c, d_0] W^(0,1)[c, d_1]"),
-        (np.einsum("c,dc,ec->de", w_out, W0, W1), "you read the conv matrices as (input, output)",
+        (expected.T, "you have A transposed (A[d_1, d_0]): either rows and columns are swapped, or you "
+                     "swapped the two positions, W^(0,1) acting on d_0 and W^(0,0) on d_1 (for N = 2 both give "
+                     "this matrix)",
+         "rows are d_0, the feature at position 0, which W^(0,0) reads: A[d_0, d_1] = sum_c w_out[c] "
+         "W^(0,0)[c, d_0] W^(0,1)[c, d_1]"),
+        (A(w_out, W0.T, W1.T), "you read the conv matrices as (input, output)",
          "W^(0,j)[c, d]: the first index is the output channel c, the second the input feature d"),
-        (np.einsum("cd,ce->de", W0, W1), "you left out the output weights w_out",
+        (A(w_out, W0.T, W1.T).T, "you read the conv matrices as (input, output), and your A is transposed",
+         "W^(0,j)[c, d]: the first index is the output channel c; rows of A are d_0"),
+        (A(np.ones_like(w_out), W0, W1), "you left out the output weights w_out",
          "the score is w_out . (v_0 * v_1): each channel c is weighted by w_out[c]"),
-        (np.einsum("c,cd,ce->de", w_out, W0, W0), "you used W^(0,0) at both positions",
-         "each position has its own conv matrix: W^(0,1) acts on d_1"),
+        (A(w_out, W0, W0), "you used W^(0,0) at both positions", "each position has its own conv matrix: W^(0,1) acts on d_1"),
+        (A(w_out, W1, W1), "you used W^(0,1) at both positions", "each position has its own conv matrix: W^(0,0) acts on d_0"),
     ], what="2 x 2 tensor")
     return "that is A, computed by hand: entry [d_0, d_1] is the score of the one-hot input (e_d0, e_d1)."
 
@@ -73,17 +82,19 @@ def _convac_cases(seed):
 def check_convac_coefficient_tensor(fn):
     """Check `convac_coefficient_tensor(layers, w_out)` -> shape (M,)*N, against the ConvAC's scores."""
     cases = _convac_cases(14)
+    judged = _Cases(what="coefficient tensor", rtol=1e-7, atol=1e-10)
     for n, (layers, w_out) in enumerate(cases, 1):
         case = f"case {n} of {len(cases)} (N={len(layers[0])}, layer shapes {[W.shape for W in layers]})"
         got = _call(fn, case, layers, w_out)
         expected = _convac_expected(layers, w_out)
         halves = lambda m: (slice(0, m // 2), slice(m // 2, m))  # noqa: E731
-        _compare(got, expected, case, mistakes=[
+        judged.add(got, expected, case, mistakes=[
             (_convac_dense(layers, w_out, halves), "you pooled position j with j + n/2 instead of 2i with 2i+1",
              "pooling windows are neighbours: (0, 1), (2, 3), ... at every level"),
             (expected.transpose(range(expected.ndim)[::-1]), "your tensor's axes come out in reverse order",
              "axis j is the feature index d_j of position j"),
-        ], what="coefficient tensor", rtol=1e-7, atol=1e-10)
+        ])
+    judged.settle()
     return f"{len(cases)} ConvACs agree with their scores on every one-hot input."
 
 
@@ -124,11 +135,50 @@ def check_convac_tree(fn):
              "product pooling multiplies channel a of the left child by channel a of the right child only: "
              "node[a, b, c] = delta(a, b) W[c, a]"),
         ], what="tree's tensor", rtol=1e-7, atol=1e-10)
-        for l, row in enumerate(levels[:-1], 1):
-            for i, t in enumerate(row):
-                W = layers[l][i]
-                t = np.asarray(t)
-                if not np.allclose(t, np.einsum("ab,ca->abc", np.eye(W.shape[1]), W)):
-                    raise _Wrong(f"{case}: your tree gives the right tensor, but node {i} of level {l} is not "
-                                 "delta(a, b) W^(l,i)[c, a]", "build each node from the weights as the contract says")
-    return f"{len(cases)} ConvACs map onto trees (leaves W0.T, delta nodes) that contract to their coefficient tensors."
+    return (f"{len(cases)} ConvACs map onto trees that contract to their coefficient tensors (judged by the "
+            "contracted tensor, which no gauge changes: rescaling a node and its neighbour, or any invertible "
+            "matrix on a bond and its inverse across it, gives the same tensor).")
+
+
+#: The ConvAC of the by-hand min-cut task (widths r_0, r_1, r_2) and its partitions: name -> P.
+HAND_CONVAC_CUT = {"N": 8, "M": 2, "widths": (2, 3, 5),
+                   "partitions": {"left_half": (0, 1, 2, 3), "first_two": (0, 1), "odd_even": (0, 2, 4, 6),
+                                  "middle_four": (2, 3, 4, 5)}}
+
+
+def _convac_cut_candidates(name, M, r):
+    """Plausible wrong answers for HAND_CONVAC_CUT's partitions, each with the reasoning that gives it."""
+    P = HAND_CONVAC_CUT["partitions"][name]
+    legs = [(M ** len(P), f"that is the cut through the {len(P)} open legs of P (M^{len(P)}), not the cheapest")]
+    conv = lambda l, i: f"W^({l},{i})"  # noqa: E731
+    return legs + {
+        "left_half": [(r[2], f"that is the output bond of the conv {conv(2, 0)} above the left half (r_2 = {r[2]}); "
+                             f"but that conv node also has an input leg, from the pooling below it, of dimension "
+                             f"r_1 = {r[1]}: cutting there is cheaper"),
+                      (r[1] ** 2, f"that is the two output bonds of {conv(1, 0)} and {conv(1, 1)} (r_1^2), not the "
+                                  "cheapest")],
+        "first_two": [(r[1], f"that is the output bond of {conv(1, 0)} (r_1 = {r[1]}); its input leg, "
+                             f"r_0 = {r[0]}, is cheaper")],
+        "odd_even": [(r[0], "one bond cannot separate interleaved sites: every pair (2i, 2i+1) must be split below "
+                            "its pooling")],
+        "middle_four": [(r[1] ** 2, f"that is the output bonds of {conv(1, 1)} and {conv(1, 2)} (r_1^2 = {r[1] ** 2}); "
+                                    f"each of those convs also has an input leg of r_0 = {r[0]}: cutting both costs "
+                                    f"{r[0] ** 2}"),
+                        (r[1], "a single bond cannot separate a middle block: it hangs from two subtrees")],
+    }[name]
+
+
+@_checker("convac_min_cut_predictions")
+def check_convac_min_cut_predictions(fn):
+    """Check `convac_min_cut_predictions()` -> {partition: min cut} of HAND_CONVAC_CUT, found by hand.
+
+    Judged against the exact rank of a random integer ConvAC (mod p), which reaches the min cut here.
+    """
+    spec = HAND_CONVAC_CUT
+    got = _predictions(_call(fn, "your function"), spec["partitions"])
+    M, r = spec["M"], spec["widths"]
+    net = ConvAC.random(spec["N"], M, r, np.random.default_rng(18), p=PRIME)  # integer weights: exact ranks
+    _judge_cut_predictions(got, spec["partitions"], net.to_dense(), net.min_cut, "a ConvAC with random weights",
+                           lambda name, rows: _convac_cut_candidates(name, M, r))
+    return ("all four ranks found by hand: each is the min cut, where a conv node can be cut on its input leg "
+            "(r_{l-1}) or its output leg (r_l).")

@@ -1,11 +1,13 @@
-"""Checkers for exercises 02, entanglement: Schmidt probabilities, entropies in bits, profiles."""
+"""Checkers for exercises 02, entanglement: Schmidt probabilities, entropies in bits, profiles, predictions."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ._common import _Wrong, _array, _call, _checker, _compare, _fmt, _ghz, _mat, _random, _scalar
+from ..tensors import w_state
+from ._common import _Cases, _Wrong, _array, _call, _checker, _fmt, _ghz, _mat, _random, _scalar
+from ._predict import _number, _predictions
 
 
 def _probs(A, rows):
@@ -21,29 +23,35 @@ def _entropy(p, base=2.0):
 
 @_checker("schmidt_probabilities")
 def check_schmidt_probabilities(fn):
-    """Check `schmidt_probabilities(A, rows)` -> p_k = s_k**2 / sum s**2, descending."""
+    """Check `schmidt_probabilities(A, rows)` -> p_k = s_k**2 / sum s**2, descending; zeros may be left out or kept."""
     rng = np.random.default_rng(4)
     prod = np.einsum("i,j,k->ijk", *[rng.standard_normal(2) for _ in range(3)])
     cases = [(3.0 * _ghz(3), (0,)), (_random((2, 3, 2), rng, complex_=True, scale=2.5), (1,)),
              (prod, (0, 2)), (_random((2, 2, 2, 2), rng, scale=0.3), (0, 1))]
+    judged = _Cases(what="probability vector")
     for n, (A, rows) in enumerate(cases, 1):
         case = f"case {n} of {len(cases)} (A.shape={A.shape}, rows={rows}, norm of A {np.linalg.norm(A):.3g})"
         got = _array(_call(fn, case, A, rows), case)
         s = np.linalg.svd(_mat(A, rows), compute_uv=False)
-        expected = s**2 / np.sum(s**2)
         if got.ndim != 1:
-            raise _Wrong(f"{case}: expected a 1-D array of {expected.size} probabilities, got shape {got.shape}")
-        if got.size < expected.size and np.allclose(expected[got.size:], 0, atol=1e-12):
-            got = np.concatenate([got, np.zeros(expected.size - got.size)])  # zeros left out: fine
-        _compare(got, expected, case, mistakes=[
+            raise _Wrong(f"{case}: expected a 1-D array of {s.size} probabilities, got shape {got.shape}")
+        # the spectrum is what is judged: the eigenvalues of either reduced density matrix are it,
+        # padded with zeros up to that side's dimension, so compare both padded to the longer length
+        s = np.concatenate([s, np.zeros(max(0, got.size - s.size))])
+        if got.size < s.size and np.allclose(s[got.size:], 0, atol=1e-12):
+            got = np.concatenate([got, np.zeros(s.size - got.size)])  # zeros left out: fine
+        expected = s**2 / np.sum(s**2)
+        judged.add(got, expected, case, mistakes=[
             (s**2, f"your probabilities sum to {np.sum(s**2):.4g}, not 1",
              "normalise: divide the squared singular values by their sum (the state was not normalised)"),
             (s / np.sum(s), "you normalised the singular values themselves", "the probabilities are the SQUARES s_k**2"),
             (s / np.sqrt(np.sum(s**2)), "these are normalised singular values, not probabilities",
              "square them: p_k = s_k**2 / sum(s**2)"),
             (expected[::-1], "the probabilities are in ascending order", "return them largest first (descending)"),
-        ], what="probability vector")
-    return f"{len(cases)} cases agree; the probabilities are normalised even when the state is not."
+        ])
+    judged.settle()
+    return (f"{len(cases)} cases agree; the probabilities are normalised even when the state is not "
+            "(zeros may be left out or kept, as the eigenvalues of either reduced density matrix give them).")
 
 
 @_checker("entropy_bits")
@@ -114,6 +122,7 @@ def check_entropy_profile(fn):
     bell_mid = np.einsum("a,bc,d,e->abcde", up, bell, up, up)  # on sites 1, 2
     cases = [bell_left, bell_mid, 2.0 * _ghz(5), _random((2,) * 5, rng, scale=3.0),
              _random((2, 3, 2, 2), rng, complex_=True)]
+    judged = _Cases(what="profile")
     for n, psi in enumerate(cases, 1):
         N = psi.ndim
         case = f"case {n} of {len(cases)} (psi.shape={psi.shape})"
@@ -121,7 +130,7 @@ def check_entropy_profile(fn):
         ent = lambda rows: _entropy(_probs(psi, tuple(rows))) if 0 < len(rows) < N else 0.0  # noqa: E731
         expected = np.array([ent(range(t + 1)) for t in range(N - 1)])
         hint_cut = "entry t is the cut after site t: sites 0..t against t+1..N-1, for t = 0..N-2"
-        _compare(got, expected, case, mistakes=[
+        judged.add(got, expected, case, mistakes=[
             (np.array([ent(range(t)) for t in range(N)]), f"you returned {N} entries, including the empty cut",
              f"there are N-1 = {N - 1} cuts; {hint_cut}"),
             (np.array([ent(range(t)) for t in range(N + 1)]), f"you returned {N + 1} entries, including both empty cuts",
@@ -131,5 +140,51 @@ def check_entropy_profile(fn):
             (np.array([ent(range(t + 2)) for t in range(N - 1)]), "your cuts are shifted by one site (off by one)",
              hint_cut),
             (expected * np.log(2), "these are the entropies in nats", "use np.log2 for bits"),
-        ], what="profile")
+        ])
+    judged.settle()
     return f"{len(cases)} profiles agree, in bits, with the cuts in the right places."
+
+
+def _bell_pairs():
+    """Bell pairs (|00> + |11>)/sqrt(2) on sites (0, 1) and (2, 3)."""
+    bell = np.eye(2) / np.sqrt(2)
+    return np.einsum("ab,cd->abcd", bell, bell)
+
+
+#: The states of the prediction task: name -> (what it is, the state, P).
+PREDICT_ENTROPIES = {
+    "bell_across": ("two Bell pairs, on sites (0, 1) and (2, 3); P = {0, 2}", _bell_pairs(), (0, 2)),
+    "bell_within": ("the same two Bell pairs; P = {0, 1}", _bell_pairs(), (0, 1)),
+    "ghz": ("the GHZ state of 5 qubits; P = {0, 1}", _ghz(5), (0, 1)),
+    "w": ("the W state of 4 qubits, (|1000> + |0100> + |0010> + |0001>)/2; P = {0}",
+          w_state(4), (0,)),
+}
+
+
+@_checker("entropy_predictions")
+def check_entropy_predictions(fn):
+    """Check `entropy_predictions()` -> {name: entropy in bits} of PREDICT_ENTROPIES, to 0.01 bits."""
+    got = _predictions(_call(fn, "your function"), PREDICT_ENTROPIES)
+    for name, (what, psi, rows) in PREDICT_ENTROPIES.items():
+        case = f"{name} ({what})"
+        pred = _number(got[name], case)
+        p = _probs(psi, rows)
+        p = p[p > 1e-12]
+        S = max(_entropy(p), 0.0)  # not -0.0 for a product cut
+        if abs(pred - S) <= 0.01:
+            continue
+        k = min(len(rows), psi.ndim - len(rows))
+        why = (f"The Schmidt probabilities at this cut are ({', '.join(f'{x:.3g}' for x in p)}), so "
+               f"S = -sum p log2 p = {S:.3f} bits.")
+        for value, reason in [
+            (math.log2(p.size), f"that is log2 of the Schmidt rank ({p.size} terms), reached only when all terms "
+                                "are equally likely"),
+            (float(k), f"that is the most {k} qubits can hold (log2 of the smaller side's dimension): a bound, "
+                       "reached only when the cut is maximally entangled"),
+            (S * math.log(2), "that is the entropy in nats (natural log); the task asks for bits"),
+        ]:
+            if abs(value - S) > 0.01 and abs(pred - value) <= 0.01:
+                raise _Wrong(f"{case}: you predicted {pred:.3g} bit{'' if pred == 1 else 's'}: {reason}. {why}")
+        side = "more" if pred > S else "less"
+        raise _Wrong(f"{case}: you predicted {pred:.3g} bit{'' if pred == 1 else 's'}, {side} than the entropy. {why}")
+    return f"all {len(PREDICT_ENTROPIES)} entropies predicted to 0.01 bits."

@@ -1,15 +1,17 @@
-"""Checkers for exercises 04, tree tensor networks: min cuts by hand and by code, tree_to_dense.
+"""Checkers for exercises 04, tree tensor networks: min cuts by hand and in code, tree_to_dense, widths.
 
 Leaves are (phys, bond), nodes (left, right, parent); the root's parent leg has dimension 1.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from ..mincut import min_cut
-from ._common import _Wrong, _call, _checker, _compare, _random, _scalar, _tree_dense
+from ._common import _Cases, _Wrong, _call, _checker, _random, _scalar, _tree_dense
+from ._predict import _describe_cut, _predictions
 
 
 def _tree_graph(d, bond_dims, big_legs=False):
@@ -109,17 +111,86 @@ def check_tree_to_dense(fn):
     rng = np.random.default_rng(11)
     cases = [_random_tree((2, 2), (3,), rng), _random_tree((2, 3, 2, 2), (2, 3), rng),
              _random_tree((2,) * 8, (2, 3, 2), rng, complex_=True)]
+    judged = _Cases(what="tensor")
     for n, (leaves, levels) in enumerate(cases, 1):
         case = f"case {n} of {len(cases)} (N={len(leaves)}, bond_dims={[leaves[0].shape[1]] + [r[0].shape[2] for r in levels[:-1]]})"
         got = _call(fn, case, leaves, levels)
         expected = _tree_dense(leaves, levels)
         swapped = [[t.transpose(1, 0, 2) for t in row] for row in levels]
-        _compare(got, expected, case, mistakes=[
+        judged.add(got, expected, case, mistakes=[
             (expected[..., None], "your tensor still has the root's parent leg of dimension 1",
              "drop it at the end (the root's shape is (k_left, k_right, 1))"),
             (_tree_dense(leaves, swapped), "you joined each node's children the wrong way round",
              "a node's legs are (left, right, parent): child 2i goes on the left leg, 2i+1 on the right"),
             (expected.transpose(range(expected.ndim)[::-1]), "your tensor's axes come out in reverse order",
              "axis j of the result is leaf j's physical leg"),
-        ], what="tensor")
+        ])
+    judged.settle()
     return f"{len(cases)} trees contract to the right tensors."
+
+
+#: The width-allocation task: a tree over N = 8 sites of dimension d = 2, bond dims (k_0, k_1, k_2)
+#: per level, at most `budget` parameters, and the partitions whose min cut each allocation should maximise.
+ALLOCATION = {"d": 2, "budget": 300, "partitions": {"left_half": (0, 1, 2, 3), "odd_even": (0, 2, 4, 6)}}
+_WHY = {  # the reason behind each partition's best allocation, in words
+    "left_half": "the left half hangs from ONE bond, k_2, but the cut through it is the cheapest only if the cuts "
+                 "below cost more: two k_1 bonds (k_1^2) and four k_0 bonds (k_0^4)",
+    "odd_even": "each pair (2i, 2i+1) must be split below its level-1 node, through a leaf bond or an open leg, at "
+                "min(d, k_0) each: only k_0 matters, and it helps only up to d",
+}
+
+
+def _tree_params(d, ks):
+    """Parameters of the 8-leaf tree with bond dims ks = (k_0, k_1, k_2): leaves, level-1, level-2 nodes, root."""
+    k0, k1, k2 = ks
+    return [8 * d * k0, 4 * k0 * k0 * k1, 2 * k1 * k1 * k2, k2 * k2]
+
+
+@functools.lru_cache(maxsize=None)
+def _best_allocation(d, budget, rows):
+    """(best min cut, the cheapest allocation reaching it) over every allocation within the budget."""
+    best = (0, None, None)
+    for k0 in range(1, budget // (8 * d) + 1):
+        for k1 in range(1, budget + 1):
+            if sum(_tree_params(d, (k0, k1, 1))) > budget:
+                break
+            for k2 in range(1, budget + 1):
+                cost = sum(_tree_params(d, (k0, k1, k2)))
+                if cost > budget:
+                    break
+                cut = _tree_cut(d, (k0, k1, k2), rows)
+                if (cut, -cost) > (best[0], -(best[2] or 0)):
+                    best = (cut, (k0, k1, k2), cost)
+    return best[:2]
+
+
+@_checker("width_allocation")
+def check_width_allocation(fn):
+    """Check `width_allocation()` -> {partition: (k_0, k_1, k_2)} within the budget, each maximising its min cut."""
+    d, budget, partitions = ALLOCATION["d"], ALLOCATION["budget"], ALLOCATION["partitions"]
+    got = _predictions(_call(fn, "your function"), partitions)
+    for name, rows in partitions.items():
+        case = f"partition {name} (P = sites {rows})"
+        try:
+            ks = tuple(int(k) for k in got[name])
+            ok = len(ks) == 3 and all(k >= 1 and k == g for k, g in zip(ks, got[name]))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise _Wrong(f"{case}: expected three bond dimensions (k_0, k_1, k_2), whole numbers >= 1, "
+                         f"got {got[name]!r}")
+        parts = _tree_params(d, ks)
+        if sum(parts) > budget:
+            raise _Wrong(f"{case}: your allocation {ks} costs {sum(parts)} parameters (leaves 8*d*k_0 = {parts[0]}, "
+                         f"level 1 4*k_0^2*k_1 = {parts[1]}, level 2 2*k_1^2*k_2 = {parts[2]}, root k_2^2 = "
+                         f"{parts[3]}), over the budget of {budget}")
+        edges, legs = _tree_graph(d, ks)
+        mc = min_cut(edges, legs, rows)
+        best, example = _best_allocation(d, budget, rows)
+        if mc.rank_bound < best:
+            cut = _describe_cut(mc, bond=lambda u, v, k: f"k_{u[0]} = {k}", leg=lambda j, dim: f"d = {dim}")
+            raise _Wrong(f"{case}: your allocation {ks} fits the budget ({sum(parts)} <= {budget}) but its min cut "
+                         f"is {mc.rank_bound}, through {cut}; the best within the budget is {best}, e.g. {example}",
+                         _WHY[name])
+    return (f"both allocations fit {budget} parameters and reach the largest min cut their partition can have "
+            "(a contiguous partition wants wide bonds near the root, an interleaved one wide leaf bonds).")

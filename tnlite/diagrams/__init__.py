@@ -8,10 +8,15 @@ Modules: `style` (COLORS, new_axes, plain_log_axis and the shared drawing helper
 `basic` (a tensor, a contraction, a matricization), `chain` (an MPS), `tree` (a tree
 TN, a MERA), `convac` and `rac`.
 """
+from .._optional import require as _require
+
+_require("tnlite.diagrams", "matplotlib")
+
 from .basic import draw_contraction, draw_matricization, draw_tensor
 from .chain import draw_chain
-from .convac import draw_convac, redraw_convac
+from .convac import convac_artists, draw_convac, redraw_convac
 from .rac import draw_rac
+from .reuse import draw_duplicated, draw_light_cone
 from .style import COLORS, new_axes, plain_log_axis
-from .tree import draw_mera, draw_tree
+from .tree import draw_mera, draw_tree, redraw_tree, tree_artists
 

@@ -16,7 +16,7 @@ from .._validate import as_rows
 from ..convac import ConvAC
 from ..convac2d import ConvAC2D
 from ..cp import ShallowConvAC
-from .style import COLORS, _blank, _fit
+from .style import COLORS, _blank, _fit, _restyle
 
 
 def _fast_line(ax, xs, ys, gid, color="black", linewidth=1.6):
@@ -182,6 +182,13 @@ def _draw_scene(ax, scene):
     _DRAWN[ax] = (scene["layout"], line_artists, circles, text_artists)
 
 
+def convac_artists(ax):
+    """The artists of the drawing on `ax` that :func:`redraw_convac` may restyle in place (lines,
+    bond and site labels, particles, deltas a cut splits, title); nodes and names never change."""
+    _, line_artists, circles, text_artists = _DRAWN[ax]
+    return [*line_artists, *text_artists, *(c for c in circles if c.get_gid() in ("particle", "delta")), ax.title]
+
+
 def redraw_convac(ax, net, rows, cut):
     """Redraw `net` on an `ax` that holds a draw_convac drawing: in place when the geometry
     is the same (only colours, widths, labels and the title change; a panel update then
@@ -196,12 +203,10 @@ def redraw_convac(ax, net, rows, cut):
         return ax
     _, line_artists, circles, text_artists = last
     for artist, (_, _, _, color, lw) in zip(line_artists, scene["lines"]):
-        artist.set_color(color)
-        artist.set_linewidth(lw)
+        _restyle(artist, color=color, linewidth=lw)
     for circle, (_, _, _, fc, _, _) in zip(circles, scene["nodes"]):
-        circle.set_facecolor(fc)
+        _restyle(circle, facecolor=fc)
     for artist, (_, _, t, _, _, color, _) in zip(text_artists, scene["texts"]):
-        artist.set_text(t)
-        artist.set_color(color)
-    ax.set_title(scene["title"], fontsize=10)
+        _restyle(artist, text=t, color=color)
+    _restyle(ax.title, text=scene["title"])  # not ax.set_title, which re-places (restyles) all three titles
     return ax

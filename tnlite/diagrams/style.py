@@ -10,13 +10,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import same_color
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 
 
 #: The course's colours: the same meaning in every lesson.
 COLORS = {
-    "bound": "#d62728",      # red: an upper bound (min cut, log chi, Page value)
+    "bound": "#d62728",      # red: an upper bound (min cut, log chi, the largest possible entropy)
     "measured": "#1f77b4",   # blue: a value computed from the tensor
     "side_P": "#ff7f0e",     # orange: particles in `rows`
     "side_Q": "#2ca02c",     # green: the rest
@@ -93,6 +94,21 @@ def _line(ax, xs, ys, gid, color="black", **kw):
     (line,) = ax.plot(xs, ys, color=color, solid_capstyle="round", zorder=kw.pop("zorder", 2), **kw)
     line.set_gid(gid)
     return line
+
+
+def _restyle(artist, color=None, linewidth=None, facecolor=None, text=None, gid=None):
+    """Set only the properties that differ. An unchanged artist is then not marked stale,
+    and a panel whose figure is not stale redraws only its animated artists."""
+    if color is not None and not same_color(artist.get_color(), color):
+        artist.set_color(color)
+    if linewidth is not None and artist.get_linewidth() != linewidth:
+        artist.set_linewidth(linewidth)
+    if facecolor is not None and not same_color(artist.get_facecolor(), facecolor):
+        artist.set_facecolor(facecolor)
+    if text is not None and artist.get_text() != text:
+        artist.set_text(text)
+    if gid is not None:
+        artist.set_gid(gid)
 
 
 def _fit(ax, points, margin=0.6):

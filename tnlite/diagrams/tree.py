@@ -6,6 +6,8 @@ and can draw the min cut of a partition in COLORS["cut"].
 """
 from __future__ import annotations
 
+import weakref
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D as _TreeLine
@@ -13,7 +15,7 @@ from matplotlib.lines import Line2D as _TreeLine
 from .._validate import as_rows
 from ..mincut import min_cut
 from ..tree import TreeTN, mera_graph
-from .style import COLORS, _blank, _fit
+from .style import COLORS, _blank, _fit, _restyle
 
 
 # Same gids as in style.py: "node", "leg", "bond", "bond_label", "particle"; a bond or leg on
@@ -32,10 +34,12 @@ def _side_colour(j, rows):
 
 
 def _particles(ax, N, rows, y):
+    circles = []
     for j in range(N):
-        ax.add_artist(plt.Circle((j, y), 0.13, facecolor=_side_colour(j, rows), edgecolor="black",
-                                zorder=3, gid="particle"))
+        circles.append(ax.add_artist(plt.Circle((j, y), 0.13, facecolor=_side_colour(j, rows), edgecolor="black",
+                                                zorder=3, gid="particle")))
         ax.text(j, y - 0.22, str(j), ha="center", va="top", fontsize=8, in_layout=False)
+    return circles
 
 
 def _cut_title(cut):
@@ -77,36 +81,77 @@ def draw_tree(tree, rows=None, show_cut=False, ax=None):
     if show_cut and rows is None:
         raise ValueError("show_cut needs rows: the particles on side P")
     cut = tree.min_cut(sorted(rows)) if show_cut else None
-    hot = set() if cut is None else {frozenset(e[:2]) for e in cut.edges}
     dy = 1.0 + 0.1 * L
     pos = {(l, i): (((i << l) + ((1 << l) - 1) / 2), l * dy) for l in range(L + 1) for i in range(N >> l)}
     ax = _blank(ax, (min(max(4.0, 0.75 * N + 1.5), 14.0), 1.4 + 0.8 * (L + 2)))
-    edges, legs, _ = tree.graph()
-    labels = N <= 16
-    for u, v, dim in edges:
-        on = frozenset((u, v)) in hot
-        _tree_line(ax, pos[u], pos[v], on, "bond")
+    y_part, labels = -0.9, N <= 16
+    scene = _tree_scene(tree, rows, cut)
+    lines, texts = [], []
+    for (u, v), (_, on, dim) in zip(scene["ends"], scene["lines"]):
+        p, q = pos[u], (pos[v] if v[0] != "leg" else (v[1], y_part))
+        lines.append(_tree_line(ax, p, q, on, "leg" if v[0] == "leg" else "bond"))
         if labels:
-            (x0, y0), (x1, y1) = pos[u], pos[v]
-            ax.text(0.5 * (x0 + x1) + 0.08, 0.5 * (y0 + y1), str(dim), ha="left", va="center", fontsize=8,
-                    color=COLORS["cut"] if on else "black", gid="bond_label", zorder=5, in_layout=False)
-    y_part = -0.9
-    for j, (node, dim) in enumerate(legs):
-        on = frozenset((("leg", j), node)) in hot
-        _tree_line(ax, pos[node], (j, y_part), on, "leg")
-        if labels:
-            ax.text(j + 0.08, 0.5 * y_part, str(dim), ha="left", va="center", fontsize=7,
-                    color=COLORS["cut"] if on else "dimgray", gid="bond_label", zorder=5, in_layout=False)
+            x, y = (0.5 * (p[0] + q[0]) + 0.08, 0.5 * (p[1] + q[1])) if v[0] != "leg" else (v[1] + 0.08, 0.5 * y_part)
+            texts.append(ax.text(x, y, str(dim), ha="left", va="center", fontsize=8 if v[0] != "leg" else 7,
+                                 color=_label_colour(on, v), gid="bond_label", zorder=5, in_layout=False))
     for node, xy in pos.items():
         ax.add_artist(plt.Circle(xy, 0.2 if node[0] else 0.15, facecolor=COLORS["node"], edgecolor="black",
                                 linewidth=1.0, zorder=3, gid="node"))
-    _particles(ax, N, rows, y_part)
-    title = f"tree TN: N={N}, bonds per level {tree.bond_dims}" if N <= 8 else f"tree TN: N={N}"
+    particles = _particles(ax, N, rows, y_part)
+    ax.set_title(scene["title"], fontsize=10)
+    _fit(ax, [(-0.5, L * dy + 0.3), (N - 0.5, y_part - 0.45)], margin=0.2)
+    _TREES[ax] = (N, lines, texts, particles)
+    return ax
+
+
+# ax -> (N, bond and leg lines, their labels, particles) of the last draw_tree on it
+_TREES = weakref.WeakKeyDictionary()
+
+
+def _label_colour(on, v):
+    return COLORS["cut"] if on else ("dimgray" if v[0] == "leg" else "black")
+
+
+def _tree_scene(tree, rows, cut):
+    """What draw_tree shows besides the fixed geometry: for each bond, then each leg, its
+    ends, whether it is on the cut and its dimension; the particles' colours; the title."""
+    hot = set() if cut is None else {frozenset(e[:2]) for e in cut.edges}
+    edges, legs, _ = tree.graph()
+    ends = [(u, v) for u, v, _ in edges] + [(node, ("leg", j)) for j, (node, _) in enumerate(legs)]
+    dims = [d for _, _, d in edges] + [d for _, d in legs]
+    title = f"tree TN: N={tree.N}, bonds per level {tree.bond_dims}" if tree.N <= 8 else f"tree TN: N={tree.N}"
     if cut is not None:
         title += "\n" + _cut_title(cut)
-    ax.set_title(title, fontsize=10)
-    _fit(ax, [(-0.5, L * dy + 0.3), (N - 0.5, y_part - 0.45)], margin=0.2)
+    return {"ends": ends, "lines": [(e, frozenset(e) in hot, d) for e, d in zip(ends, dims)],
+            "colours": [_side_colour(j, rows) for j in range(tree.N)], "title": title}
+
+
+def redraw_tree(ax, tree, rows, cut):
+    """draw_tree(tree, rows, show_cut=True) on an `ax` that holds a drawing of a tree with
+    the same N: restyled in place (cut, bond labels, particles, title), so a panel update
+    creates no artists. `cut` is ``tree.min_cut(rows)``, which the panel has computed already."""
+    last = _TREES.get(ax)
+    if last is None or last[0] != tree.N:
+        for artist in [*ax.patches, *ax.lines, *ax.texts, *ax.artists]:
+            artist.remove()
+        return draw_tree(tree, rows=rows, show_cut=True, ax=ax)
+    _, lines, texts, particles = last
+    scene = _tree_scene(tree, set(as_rows(rows, tree.N)), cut)
+    for k, ((_, v), on, dim) in enumerate(scene["lines"]):
+        _restyle(lines[k], color=COLORS["cut"] if on else "black", linewidth=3.5 if on else 1.6,
+                 gid="cut_bond" if on else ("leg" if v[0] == "leg" else "bond"))
+        if texts:
+            _restyle(texts[k], text=str(dim), color=_label_colour(on, v))
+    for circle, colour in zip(particles, scene["colours"]):
+        _restyle(circle, facecolor=colour)
+    _restyle(ax.title, text=scene["title"])
     return ax
+
+
+def tree_artists(ax):
+    """The artists :func:`redraw_tree` may restyle (lines, bond labels, particles, title)."""
+    _, lines, texts, particles = _TREES[ax]
+    return [*lines, *texts, *particles, ax.title]
 
 
 def draw_mera(N=8, chi=2, rows=None, show_cut=False, ax=None):

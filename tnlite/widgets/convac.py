@@ -16,7 +16,7 @@ from .._validate import as_int as _as_int, as_ints as _as_ints, as_power_of_two 
 from .._validate import as_rng as _as_rng, guard_dense as _guard_dense
 from ..convac import ConvAC
 from ..tensors import PRIME, rank_mod_p
-from .panel import Panel
+from .panel import _SyncPanel, set_limits
 
 
 def _convac_partitions(N):
@@ -102,17 +102,29 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
     _diagrams.plain_log_axis(ax_p)
     ax_p.set_xticks([0, 1], ["deep ConvAC", "shallow (CP), r = rank"])
     param_text = [ax_p.text(x, 1, "", ha="center", va="bottom", fontsize=9) for x in (0, 1)]
+    most = max(ConvAC.random(N, M, (max_width,) * L, rng=0).n_params, M ** (N // 2) * (N * M + 1))
+    ax_p.set_ylim(1, 10.0 ** _np.ceil(_np.log10(10 * most)))  # fixed: a limit that moves redraws everything
+
+    typed = {"custom": custom}
+    first = ConvAC.random(N, M, widths, rng=seed, p=PRIME)  # drawn once here; each update restyles it
+    _diagrams.redraw_convac(ax_d, first, range(N // 2), first.min_cut(range(N // 2)))
 
     def update(panel):
         widths = tuple(panel.value(f"r{l}") for l in range(L))
+        if panel.value("custom") != typed["custom"]:  # typing a partition selects "custom"
+            typed["custom"] = panel.value("custom")
+            if panel.value("partition") != "custom":
+                panel._syncing = True
+                panel.controls["partition"].value = "custom"
+                panel._syncing = False
         name = panel.value("partition")
         rows = options[name]
         if rows is None:
             try:
                 rows = _partitions.parse(panel.value("custom"), N)
             except (TypeError, ValueError) as exc:
-                panel.data = {"error": str(exc), "widths": widths}
-                panel.text.value = f"<span style='color:{C['bound']}'>{exc}</span>"
+                panel.data = {"error": f"custom {exc}", "widths": widths}
+                panel.text.value = f"custom {exc}"
                 return
         net = ConvAC.random(N, M, widths, rng=seed, p=PRIME)
         rank = rank_mod_p(net.to_dense(), rows)
@@ -127,23 +139,28 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         for bar, h in zip(rank_bars, (_np.log2(rank) if rank else 0.0, cut.log_bound)):
             bar.set_height(h)
         max_line.set_ydata([_np.log2(max_rank)] * 2)
-        ax_r.set_ylim(0, max(1.0, _np.log2(max_rank)) * 1.45)
-        ax_r.set_title(f"Schmidt rank {rank}, min-cut bound {cut.rank_bound}")
+        set_limits(ax_r, ylim=(0, max(1.0, _np.log2(max_rank)) * 1.45))
+        ax_r.title.set_text(f"Schmidt rank {rank}, min-cut bound {cut.rank_bound}")
         for bar, t, n in zip(param_bars, param_text, (n_deep, n_shallow)):
             bar.set_height(n)
             t.set_position((bar.get_x() + bar.get_width() / 2, n))
             t.set_text(f"{n:,}")
-        ax_p.set_ylim(1, 10 * max(n_deep, n_shallow))
-        ax_p.set_title(f"Parameters for rank {rank} on this partition")
+        ax_p.title.set_text(f"Parameters for rank {rank} on this partition")
+        why = ("" if n_shallow > n_deep else
+               f" The shallow one is cheaper here: it only has to reach rank {rank} on this one partition, "
+               f"while the deep one's weights serve every partition at once. On the interleaved partitions the "
+               f"rank grows exponentially with N, and the shallow network's weights with it.")
         panel.text.value = (f"P = {tuple(rows)}: exact rank <b>{rank}</b>, min cut <b>{cut.rank_bound}</b> "
                             f"(largest possible {max_rank}). The deep ConvAC has {n_deep:,} weights; a shallow "
-                            f"one needs r = {rank} channels, {n_shallow:,} weights, for the same rank here.")
+                            f"one needs r = {rank} channels, {n_shallow:,} weights, for the same rank here.{why}")
 
     layout_rows = [widgets.HBox([controls[f"r{l}"] for l in range(L)]),
                    widgets.HBox([controls["partition"], controls["custom"]])]
-    panel = Panel(controls, fig, update, layout_rows=layout_rows,
-                  artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
-                           "param_bars": param_bars, "max_line": max_line})
+    panel = _SyncPanel(controls, fig, update, layout_rows=layout_rows,
+                      artists={"ax_diagram": ax_d, "ax_rank": ax_r, "ax_params": ax_p, "rank_bars": rank_bars,
+                               "param_bars": param_bars, "max_line": max_line},
+                      animated=[*_diagrams.convac_artists(ax_d), *rank_bars, max_line, ax_r.title, *param_bars,
+                                *param_text, ax_p.title])
     fig.canvas.draw()  # constrained layout places the axes once; later redraws keep them (a third faster)
     fig.set_layout_engine("none")
     return panel

@@ -16,7 +16,7 @@ from .._validate import as_int as _as_int
 from ..mps import MPS
 from ..spins import ground_state, tfim_hamiltonian
 from ..tensors import page_entropy, random_state
-from .panel import Panel
+from .panel import Panel, set_limits
 
 
 _RANDOM_COLOR = "#7f7f7f"  # a Haar-random state, for contrast with the measured ground state
@@ -102,7 +102,8 @@ def build_entanglement_profile(N=10, h=1.0, cut=5, N_max=14, rng=0):
     _diagrams.new_axes(None, "cut l (sites 0..l-1 | l..N-1)", "entropy S(l) (bits)", ax=ax)
     (ising,) = ax.plot([], [], "o-", color=_diagrams.COLORS["measured"], label="Ising ground state")
     (rand,) = ax.plot([], [], "s-", color=_RANDOM_COLOR, label="Haar-random state")
-    (page,) = ax.plot([], [], ":", color=_diagrams.COLORS["bound"], label="Page value (random average)")
+    # Page's value is the random states' average entropy, not a bound: drawn in the random state's colour
+    (page,) = ax.plot([], [], ":", color=_RANDOM_COLOR, label="Page value (random average)")
     (bound,) = ax.plot([], [], "--", color=_diagrams.COLORS["bound"], label="max possible min(l, N-l)")
     marker = ax.axvline(cut, color="gray", linewidth=6, alpha=0.25, zorder=0)
     ax.legend(loc="upper right", fontsize=8)
@@ -122,20 +123,21 @@ def build_entanglement_profile(N=10, h=1.0, cut=5, N_max=14, rng=0):
                       "page_at_cut": float(pg[cut - 1]), "max_at_cut": float(top[cut - 1])}
         ising.set_data(ls, S)
         rand.set_data(ls, R)
-        page.set_data(ls, pg)
-        bound.set_data(ls, top)
+        if len(page.get_xdata()) != N - 1:  # the two curves of N alone: redrawn (in full) when N moves
+            page.set_data(ls, pg)
+            bound.set_data(ls, top)
         marker.set_xdata([cut, cut])
-        ax.set_xlim(0.5, N - 0.5)
-        ax.set_ylim(-0.1, N / 2 + 0.6)
+        set_limits(ax, (0.5, N - 0.5), (-0.1, N / 2 + 0.6))
         phase = "critical" if h == 1 else ("ordered, gapped" if h < 1 else "paramagnetic, gapped")
-        ax.set_title(f"N = {N}, h = {h:.1f} ({phase}): entanglement profile")
+        ax.title.set_text(f"N = {N}, h = {h:.1f} ({phase}): entanglement profile")
         panel.text.value = (
             f"cut l = {cut}: Ising S = {S[cut - 1]:.3f} bits, random S = {R[cut - 1]:.3f} bits, "
             f"Page value {pg[cut - 1]:.3f} bits, max possible {top[cut - 1]:.0f} bits"
         )
 
     return Panel(controls, fig, update, artists={"ax": ax, "ising": ising, "random": rand, "page": page,
-                                                "bound": bound, "marker": marker})
+                                                "bound": bound, "marker": marker},
+                 animated=[marker, rand, ising, ax.title])
 
 
 _MPS_STATES = ("critical Ising (h = 1)", "Haar random")
@@ -189,7 +191,8 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
               for name, psi in psis.items()}
 
     controls = {
-        "chi": widgets.IntSlider(value=chi, min=1, max=chi_max, description="bond dim chi", continuous_update=False),
+        "chi": widgets.IntSlider(value=chi, min=1, max=chi_max, description="bond dim chi", continuous_update=False,
+                                 style={"description_width": "initial"}),  # the default width cut it to "bond dim ..."
         "state": widgets.Dropdown(options=list(_MPS_STATES), value=state, description="state"),
     }
     with plt.ioff():
@@ -201,11 +204,16 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
     ax_s.legend(loc="upper center", fontsize=8)
     _diagrams.new_axes("Truncation error against chi", "bond dimension chi", "weight (relative)", ax=ax_w)
     (weight_line,) = ax_w.semilogy([], [], ".-", color=_diagrams.COLORS["measured"], label="discarded weight")
-    (fid_point,) = ax_w.semilogy([], [], "o", color=_diagrams.COLORS["bound"], mfc="none", markersize=10,
-                                 label="1 - fidelity (at chi)")
+    (fid_point,) = ax_w.semilogy([], [], "o", color=_diagrams.COLORS["measured"], mfc="none", markersize=10,
+                                 label="1 - fidelity (at chi)")  # measured, like the discarded weight it equals
     _diagrams.plain_log_axis(ax_w)
     ax_w.legend(loc="upper right", fontsize=8)
     ls = _np.arange(1, N)
+    ax_s.set_xlim(0.5, N - 0.5)
+    ax_s.set_ylim(-0.1, N / 2 + 0.5)
+    ax_w.set_xlim(0.5, chi_max + 0.5)
+    ax_w.set_ylim(1e-17, 2.0)
+    shown = {"state": None}
 
     def update(panel):
         name, chi = panel.value("state"), panel.value("chi")
@@ -218,17 +226,14 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
         panel.data = {"state": name, "chi": chi, "N": N, "mps": m, "fidelity": fidelity,
                       "discarded_weight": m.discarded_weight, "entropies": S, "exact_entropies": exact[name],
                       "bounds": bounds, "bond_dims": m.bond_dims}
-        exact_line.set_data(ls, exact[name])
+        if shown["state"] != name:  # the curves of the state alone: redrawn (in full) when the state changes
+            shown["state"] = name
+            exact_line.set_data(ls, exact[name])
+            weight_line.set_data(chis, _np.maximum(curves[name], 1e-17))  # exact zeros at the log axis' floor
         trunc_line.set_data(ls, S)
         bound_line.set_data(ls, bounds)
-        ax_s.set_xlim(0.5, N - 0.5)
-        ax_s.set_ylim(-0.1, N / 2 + 0.5)
-        ax_s.set_title(f"{name}, N = {N}, chi = {chi}")
-        w = _np.maximum(curves[name], 1e-17)  # exact zeros drawn at the floor of the log axis
-        weight_line.set_data(chis, w)
+        ax_s.title.set_text(f"{name}, N = {N}, chi = {chi}")
         fid_point.set_data([chi], [max(1 - fidelity, 1e-17)])
-        ax_w.set_xlim(0.5, chi_max + 0.5)
-        ax_w.set_ylim(1e-17, 2.0)
         panel.text.value = (
             f"chi = {chi}: fidelity {fidelity:.6f}, discarded weight {m.discarded_weight:.3e}, "
             f"bond dims {m.bond_dims}"
@@ -236,4 +241,5 @@ def build_mps_truncation(N=12, chi=4, state=_MPS_STATES[0], rng=0):
 
     return Panel(controls, fig, update, artists={"ax_entropy": ax_s, "ax_weight": ax_w, "exact": exact_line,
                                                 "truncated": trunc_line, "bound": bound_line,
-                                                "weight": weight_line, "fidelity": fid_point})
+                                                "weight": weight_line, "fidelity": fid_point},
+                 animated=[trunc_line, bound_line, fid_point, ax_s.title])

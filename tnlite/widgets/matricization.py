@@ -15,7 +15,7 @@ from .. import diagrams as _diagrams
 from .._validate import as_int as _as_int, as_rng as _as_rng, as_rows as _as_rows
 from .._validate import as_ints, guard_dense as _guard_dense
 from ..tensors import matricize as _matricize
-from .panel import Panel
+from .panel import Panel, set_limits
 
 
 def _sum_of_products(vecs, k):
@@ -89,6 +89,8 @@ def build_matricization(shape=(2, 3, 2, 3), k=2, rows=(0, 1), k_max=10, rng=0):
     ax_s.yaxis.set_minor_locator(NullLocator())
     ax_s.legend(loc="lower left", fontsize=9)
 
+    drawn = {"rows": None}
+
     def update(panel):
         rows = tuple(j for j in range(len(shape)) if panel.value(f"leg{j}"))
         k = panel.value("k")
@@ -98,19 +100,22 @@ def build_matricization(shape=(2, 3, 2, 3), k=2, rows=(0, 1), k_max=10, rng=0):
         tol = s[0] * max(m, n) * _np.finfo(s.dtype).eps  # numpy's matrix_rank rule
         rank = int(_np.count_nonzero(s > tol))
         panel.data = {"rows": rows, "shape": (m, n), "rank": rank, "k": k, "singular_values": s, "tol": tol}
-        for artist in [*ax_d.patches, *ax_d.lines, *ax_d.texts]:
-            artist.remove()  # cheaper than ax.clear(), which rebuilds the (hidden) ticks
-        _diagrams.draw_matricization(shape, rows, ax=ax_d)
+        if drawn["rows"] != rows:  # the diagram depends on the legs alone, not on k
+            drawn["rows"] = rows
+            for artist in [*ax_d.patches, *ax_d.lines, *ax_d.texts]:
+                artist.remove()  # cheaper than ax.clear(), which rebuilds the (hidden) ticks
+            _diagrams.draw_matricization(shape, rows, ax=ax_d)
         idx = _np.arange(1, s.size + 1)
         values.set_data(idx, _np.maximum(s, 1e-18))  # zeros cannot sit on a log axis: shown at the floor
         threshold.set_ydata([tol, tol])
-        ax_s.set_xlim(0.5, s.size + 0.5)
-        ax_s.set_ylim(1e-18, max(10.0, 10 * s[0]))
-        ax_s.set_title(f"{m} x {n} matrix: rank {rank}")
+        top = 10.0 ** max(1, int(_np.ceil(_np.log10(10 * s[0]))))  # a decade above s_max: moves rarely
+        set_limits(ax_s, (0.5, s.size + 0.5), (1e-18, top))
+        ax_s.title.set_text(f"{m} x {n} matrix: rank {rank}")
         panel.text.value = (f"rows = legs {rows}, columns = the others: a <b>{m} x {n}</b> matrix of rank "
                             f"<b>{rank}</b> (a sum of k = {k} product terms: rank &le; min(k, m, n) = "
                             f"{min(k, m, n)}).")
 
     layout_rows = [widgets.HBox([controls[f"leg{j}"] for j in range(len(shape))]), controls["k"]]
     return Panel(controls, fig, update, artists={"ax_diagram": ax_d, "ax_values": ax_s,
-                                                  "values": values, "threshold": threshold}, layout_rows=layout_rows)
+                                                  "values": values, "threshold": threshold}, layout_rows=layout_rows,
+                 animated=[values, threshold, ax_s.title])

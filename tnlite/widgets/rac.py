@@ -12,7 +12,7 @@ import numpy as _np
 from .. import diagrams as _diagrams
 from .._validate import as_int as _as_int
 from ..rac import RAC
-from .panel import Panel
+from .panel import Panel, set_limits
 
 
 _LIMITS = {"M": 16, "N_max": 64, "R_max": 64}  # every update then stays well under 100 ms
@@ -80,6 +80,7 @@ def build_rac_entropy(N=10, R=3, t=5, M=2, N_max=16, R_max=8, rng=0):
     (bound,) = ax_s.plot([], [], "s--", color=_diagrams.COLORS["bound"], label="log2 min(R, M^t, M^(N-t))")
     marker = ax_s.axvline(1, color="gray", linewidth=6, alpha=0.25, zorder=0)
     ax_s.legend(loc="lower center", fontsize=9)
+    ax_s.title.set_fontsize(11)
 
     def update(panel):
         N, R = panel.value("N"), panel.value("R")
@@ -97,14 +98,14 @@ def build_rac_entropy(N=10, R=3, t=5, M=2, N_max=16, R_max=8, rng=0):
         measured.set_data(cuts, S)
         bound.set_data(cuts, bounds)
         marker.set_xdata([t, t])
-        ax_s.set_xlim(0.5, N - 0.5)
-        ax_s.set_ylim(0, max(1.0, bounds.max()) * 1.15 + 0.05)
-        ax_s.set_title(f"RAC entropy profile, N={N}, M={M}, R={R}\nat t={t}: "
-                       f"S = {S[t - 1]:.3f} <= log2 {ranks[t - 1]} = {bounds[t - 1]:.3f} bits", fontsize=11)
+        set_limits(ax_s, (0.5, N - 0.5), (0, max(1.0, bounds.max()) * 1.15 + 0.05))
+        ax_s.title.set_text(f"RAC entropy profile, N={N}, M={M}, R={R}\nat t={t}: "
+                            f"S = {S[t - 1]:.3f} <= log2 {ranks[t - 1]} = {bounds[t - 1]:.3f} bits")
         panel.text.value = (f"A RAC with hidden size R = {R} is an MPS of bond dimension R: at the cut t = {t} "
                             f"its entropy is <b>{S[t - 1]:.3f} bits</b>, at most log2 min(R, M^t, M^(N-t)) = "
                             f"log2 {ranks[t - 1]} = <b>{bounds[t - 1]:.3f} bits</b>. The bound is reached "
                             "only if the R Schmidt values are equal; a rank is not an entropy.")
 
     return Panel(controls, fig, update, artists={"ax_entropy": ax_s,
-                                                  "measured": measured, "bound": bound, "marker": marker})
+                                                  "measured": measured, "bound": bound, "marker": marker},
+                 animated=[marker, measured, bound, ax_s.title])

@@ -52,8 +52,9 @@ def build_two_qubit(theta=0.3):
         for bar, h in zip(bars, s):
             bar.set_height(h)
         marker.set_data([t], [S])
-        ax_e.set_title(f"Entanglement entropy: S = {S:.3f} bits")
+        ax_e.title.set_text(f"Entanglement entropy: S = {S:.3f} bits")
         panel.text.value = (f"psi = {np.cos(t):.3f} |00> + {np.sin(t):.3f} |11> &nbsp; "
                             f"Schmidt values {s[0]:.3f}, {s[1]:.3f} &nbsp; S = <b>{S:.3f} bits</b>")
 
-    return Panel({"theta": slider}, fig, update, artists={"bars": bars, "marker": marker, "ax": ax_e})
+    return Panel({"theta": slider}, fig, update, artists={"bars": bars, "marker": marker, "ax": ax_e},
+                 animated=[*bars, marker, ax_e.title])

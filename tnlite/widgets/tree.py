@@ -11,11 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._validate import as_int, as_ints, as_power_of_two, as_rng
-from ..diagrams import COLORS, draw_tree, new_axes
+from ..diagrams import COLORS, draw_tree, new_axes, redraw_tree, tree_artists
 from ..partitions import halves, interleaved
 from ..tensors import schmidt_rank
 from ..tree import TreeTN
-from .panel import _SyncPanel
+from .panel import _SyncPanel, set_limits
 
 
 def tree_partitions(N):
@@ -92,6 +92,7 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
     bars = ax_b.bar([0, 1], [1, 1], color=[COLORS["measured"], COLORS["bound"]], width=0.6)
     ax_b.set_xticks([0, 1], ["Schmidt rank\n(measured)", "min-cut bound"])
     cache, state = {}, {"preset": partition}
+    draw_tree(TreeTN.random(N, d, chi, rng=seed), rows=start, show_cut=True, ax=ax_t)  # restyled by each update
 
     def update(panel):
         name = panel.value("partition")
@@ -117,14 +118,12 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
         rank = schmidt_rank(A, rows) if 0 < len(rows) < N else 1
         panel.data = {"rows": rows, "chi": dims, "bound": cut.rank_bound, "rank": rank,
                       "log_bound": cut.log_bound, "cut_edges": cut.edges, "n_params": tree.n_params}
-        for artist in [*ax_t.patches, *ax_t.lines, *ax_t.texts]:
-            artist.remove()
-        draw_tree(tree, rows=rows, show_cut=True, ax=ax_t)
+        redraw_tree(ax_t, tree, rows, cut)  # restyles the drawing in place: no new artists
         heights = (np.log2(rank), cut.log_bound)
         for bar, h in zip(bars, heights):
             bar.set_height(h)
-        ax_b.set_ylim(0, max(1.0, max(heights)) * 1.25)
-        ax_b.set_title(f"rank {rank} <= bound {cut.rank_bound}")
+        set_limits(ax_b, ylim=(0, 1.25 * 4 * max(1, int(np.ceil(max(heights) / 4)))))  # in steps of 4 bits
+        ax_b.title.set_text(f"rank {rank} <= bound {cut.rank_bound}")
         verdict = "equal: the bound is reached" if rank == cut.rank_bound else "the bound is not reached"
         panel.text.value = (f"P = {rows}: the min cut crosses {len(cut.edges)} bond(s), "
                             f"{' x '.join(str(e[2]) for e in cut.edges) or 'none'} = <b>{cut.rank_bound}</b>; "
@@ -133,4 +132,5 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
     layout_rows = [widgets.HBox([controls["partition"]] + [controls[f"chi{l}"] for l in range(L)]),
                    widgets.HBox([widgets.Label("side P:")] + [controls[f"site{j}"] for j in range(N)])]
     return _SyncPanel(controls, fig, update, layout_rows=layout_rows,
-                      artists={"ax_tree": ax_t, "ax_bars": ax_b, "bars": bars})
+                      artists={"ax_tree": ax_t, "ax_bars": ax_b, "bars": bars},
+                      animated=[*tree_artists(ax_t), *bars, ax_b.title])

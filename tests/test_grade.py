@@ -1,0 +1,153 @@
+"""`make grade`: generated submissions get exactly the marks their contents deserve.
+
+A class of generated students: one hands in every solution (full marks), one every
+untouched exercise (zero), one a mix in set 01 (task 1 solved, task 2 wrong, task 3
+untouched: exactly one mark), one a notebook that crashes on its first cell, one whose
+task loops (interrupted by the cell timeout, the later tasks still graded) and one whose
+loop ignores interrupts (killed by the notebook timeout; the verdicts given before it
+stay). Every notebook runs in its own kernel in a worker process, never in pytest's.
+"""
+import csv
+import importlib.util
+import pathlib
+import re
+import shutil
+import time
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("grade", ROOT / "tools" / "grade.py")
+grade = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(grade)
+
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+
+
+def _checker_calls(path):
+    """Checker names called in a notebook, read with nbformat and a plain search (not the grader's regex)."""
+    names = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            for line in cell.source.splitlines():
+                if line.startswith("tl.checks.check_"):
+                    names.append(line.split("(")[0].removeprefix("tl.checks."))
+    return names
+
+
+def _with_cell(path, target, checker, source):
+    """A copy of notebook `path` whose cell calling `checker` has `source` instead."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and f"tl.checks.{checker}(" in c.source)
+    cell.source = source
+    nbformat.write(nb, target)
+
+
+def _cell_calling(path, checker):
+    nb = nbformat.read(path, as_version=4)
+    return next(c.source for c in nb.cells if c.cell_type == "code" and f"tl.checks.{checker}(" in c.source)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    subs = tmp_path_factory.mktemp("submissions")
+    for student, files in [("solutions", SOLUTIONS), ("untouched", EXERCISES)]:
+        (subs / student).mkdir()
+        for path in files:
+            shutil.copy(path, subs / student / path.name)
+    ex01 = ROOT / "exercises" / "01_tensors_and_diagrams.ipynb"
+    sol01 = ROOT / "solutions" / "01_tensors_and_diagrams.ipynb"
+    (subs / "mixed").mkdir()
+    _with_cell(ex01, subs / "mixed" / "01_tensors_and_diagrams (2).ipynb", "check_matricize",
+               _cell_calling(sol01, "check_matricize"))
+    _with_cell(subs / "mixed" / "01_tensors_and_diagrams (2).ipynb", subs / "mixed" / "01_tensors_and_diagrams (2).ipynb",
+               "check_contract_chain", "def contract_chain(A, B, C):\n    return np.einsum('ia,ajb,bk->kji', A, B, C)\n\n"
+               "tl.checks.check_contract_chain(contract_chain);")
+    (subs / "crash").mkdir()
+    nb = nbformat.read(ex01, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import a_module_that_does_not_exist"))
+    setup = next(c for c in nb.cells[1:] if c.cell_type == "code")
+    setup.source = "raise RuntimeError('broken setup')\n" + setup.source  # the imports never run
+    nbformat.write(nb, subs / "crash" / ex01.name)
+    (subs / "loops").mkdir()
+    _with_cell(ex01, subs / "loops" / ex01.name, "check_matricize",
+               "def matricize(A, rows):\n    while True:\n        pass\n\ntl.checks.check_matricize(matricize);")
+    (subs / "stubborn").mkdir()
+    sol = subs / "stubborn" / ex01.name
+    shutil.copy(sol01, sol)
+    _with_cell(sol, sol, "check_schmidt_rank", "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+               "while True:\n    time.sleep(0.05)\n\ntl.checks.check_schmidt_rank(schmidt_rank);")
+    (subs / "stray").mkdir()
+    (subs / "stray" / "notes.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    out = subs / "grades.csv"
+    t0 = time.perf_counter()
+    assert grade.main([str(subs), "--cell-timeout", "15", "--timeout", "45", "--out", str(out)]) == 0
+    seconds = time.perf_counter() - t0
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return rows, seconds
+
+
+def _rows(rows, student):
+    return [r for r in rows if r["student"] == student]
+
+
+def test_the_csv_has_one_row_per_student_and_task_of_every_submitted_set(graded):
+    rows, _ = graded
+    assert list(rows[0]) == ["student", "exercise_set", "task", "verdict", "score", "message"]
+    expected = sum(len(dict.fromkeys(_checker_calls(p))) for p in EXERCISES)
+    for student in ("solutions", "untouched", "mixed", "crash", "loops", "stubborn"):
+        assert len(_rows(rows, student)) == expected, student  # each student, every task of every set
+    stray = _rows(rows, "stray")
+    assert [r["verdict"] for r in stray if r["task"] == "-"] == ["unrecognised"]
+
+
+def test_the_solutions_score_full_marks(graded):
+    rows, _ = graded
+    mine = _rows(rows, "solutions")
+    assert {(r["verdict"], r["score"]) for r in mine} == {("correct", "1")}, [r for r in mine if r["score"] != "1"]
+    tasks = {(r["exercise_set"], r["task"]) for r in mine}
+    assert len(tasks) == sum(len(set(_checker_calls(p))) for p in SOLUTIONS)
+
+
+def test_the_untouched_exercises_score_zero_each_task_not_done(graded):
+    rows, _ = graded
+    mine = _rows(rows, "untouched")
+    assert {(r["verdict"], r["score"]) for r in mine} == {("not done", "0")}
+    assert all("NotImplementedError" in r["message"] for r in mine)
+
+
+def test_a_mixed_submission_scores_exactly_its_correct_tasks(graded):
+    rows, _ = graded
+    mine = {r["task"]: r for r in _rows(rows, "mixed") if r["exercise_set"] == "01_tensors_and_diagrams"}
+    assert {t: (r["verdict"], r["score"]) for t, r in mine.items()} == {
+        "matricize": ("correct", "1"), "contract_chain": ("wrong", "0"), "schmidt_rank": ("not done", "0"),
+        "chain_rank_predictions": ("not done", "0")}
+    assert "order (k, j, i)" in mine["contract_chain"]["message"]  # the checker's own diagnosis
+    others = [r for r in _rows(rows, "mixed") if r["exercise_set"] != "01_tensors_and_diagrams"]
+    assert {r["verdict"] for r in others} == {"not submitted"}
+
+
+def test_a_crashing_notebook_gets_its_error_on_every_task(graded):
+    rows, _ = graded
+    mine = [r for r in _rows(rows, "crash") if r["exercise_set"] == "01_tensors_and_diagrams"]
+    assert {r["verdict"] for r in mine} == {"error"}
+    assert all("NameError" in r["message"] and "ModuleNotFoundError" in r["message"] for r in mine), mine
+
+
+def test_a_looping_task_is_interrupted_and_the_later_tasks_are_still_graded(graded):
+    rows, _ = graded
+    mine = {r["task"]: r["verdict"] for r in _rows(rows, "loops") if r["exercise_set"] == "01_tensors_and_diagrams"}
+    assert mine == {"matricize": "timeout", "contract_chain": "not done", "schmidt_rank": "not done",
+                    "chain_rank_predictions": "not done"}
+
+
+def test_a_notebook_that_ignores_interrupts_is_killed_and_keeps_its_earlier_verdicts(graded):
+    rows, seconds = graded
+    mine = {r["task"]: r for r in _rows(rows, "stubborn") if r["exercise_set"] == "01_tensors_and_diagrams"}
+    assert (mine["matricize"]["verdict"], mine["contract_chain"]["verdict"]) == ("correct", "correct")
+    assert mine["schmidt_rank"]["verdict"] == "timeout"
+    assert re.search(r"still running after 45 s", mine["schmidt_rank"]["message"])
+    assert seconds < 300  # the grader did not stall on it

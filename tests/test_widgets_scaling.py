@@ -1,0 +1,85 @@
+"""Lesson 09 panel, driven headless: move the budget, switch dimension and architectures, and compare
+the drawn curves and measured points with closed forms and independent exact ranks."""
+import math
+
+import numpy as np
+import pytest
+
+import tnlite as tl
+from tnlite.widgets import build_entanglement_scaling
+
+
+def test_mps_and_full_rbm_curves_are_their_closed_forms_and_follow_the_budget():
+    panel = build_entanglement_scaling(dim=1, architectures=["MPS", "RBM, full"], budget=1000)
+    chi, H = panel.data["knobs"]["MPS"], panel.data["knobs"]["RBM, full"]
+    # the largest sizes 1000 parameters pay for on 64 sites, counted by hand:
+    # chi = 2 costs 4 + 62*8 + 4 = 504, chi = 3 costs 4 + 12 + 60*18 + 12 + 4 = 1112;
+    # n_hidden H costs 64 + H + 64 H, so H = 14 (974) and not 15 (1039)
+    assert (chi, H) == (2, 14)
+    xs, ys = panel.data["bounds"]["MPS"]
+    assert np.allclose(ys, [math.log2(min(chi, 2**ell)) for ell in xs])  # one bond between the halves
+    xs, ys = panel.data["bounds"]["RBM, full"]
+    assert np.allclose(ys, [min(H, ell) for ell in xs])  # one bit per hidden unit, at most ell
+    assert np.allclose(panel.artists["lines"]["MPS"].get_data()[1], panel.data["bounds"]["MPS"][1])
+    sizes, ranks, bounds = panel.data["measured"]["MPS"]
+    assert sizes == [1, 2, 3, 4, 5] and ranks == [min(chi, 2**ell) for ell in sizes] == bounds  # generic MPS
+    sizes, ranks, _ = panel.data["measured"]["RBM, full"]
+    assert ranks == [2 ** min(H, ell) for ell in sizes]
+    assert panel.data["skipped"] == {}
+
+    panel.controls["budget"].value = 10_000
+    assert panel.data["knobs"]["MPS"] > chi and panel.data["knobs"]["RBM, full"] > H
+    assert "10,000" in panel.artists["ax"].get_title()
+
+
+def test_measured_ranks_are_exact_ranks_of_random_instances_and_below_the_bounds():
+    panel = build_entanglement_scaling(dim=1, budget=2000)
+    for name, (sizes, ranks, bounds) in panel.data["measured"].items():
+        assert all(r <= b for r, b in zip(ranks, bounds)), name
+        if tl.budget.ARCHITECTURES[name].build is None:  # no tensors built (MERA): its bound alone is drawn
+            assert sizes == []
+        if not sizes:  # no tensors, or a size that fits no small system (a ConvAC 63 layers deep)
+            continue
+        arch = tl.budget.ARCHITECTURES[name]
+        knob = panel.data["knobs"][name]
+        net = arch.build(knob, 2 * sizes[-1], 1, np.random.default_rng((0, sizes[-1])), tl.PRIME)
+        assert tl.rank_mod_p(net.to_dense(), range(sizes[-1])) == ranks[-1], name
+    assert "all below their bounds" in panel.text.value
+
+
+def test_two_dimensions_skip_the_one_dimensional_architectures_and_draw_area_and_volume():
+    panel = build_entanglement_scaling(dim=1, budget=20_000)
+    panel.controls["dim"].value = "2D"
+    assert set(panel.data["skipped"]) == {"tree", "MERA", "deep RAC (depth 2)"}
+    assert all(not len(panel.artists["lines"][n].get_xdata()) for n in panel.data["skipped"])
+    H = panel.data["knobs"]["RBM, full"]
+    xs, ys = panel.data["bounds"]["RBM, full"]
+    assert np.allclose(ys, [min(H, a * a) for a in xs])
+    sizes = np.array(panel.artists["volume"].get_xdata())
+    assert np.allclose(panel.artists["volume"].get_ydata(), sizes**2)
+    assert np.allclose(panel.artists["area"].get_ydata(), 4 * sizes)
+    assert panel.artists["ax"].get_xscale() == "linear"
+
+
+def test_unchecking_an_architecture_removes_its_curve():
+    panel = build_entanglement_scaling(dim=1, budget=500)
+    assert len(panel.artists["lines"]["deep RAC (depth 2)"].get_xdata())
+    panel.controls["deep RAC (depth 2)"].value = False
+    assert "deep RAC (depth 2)" not in panel.data["knobs"]
+    assert not len(panel.artists["lines"]["deep RAC (depth 2)"].get_xdata())
+
+
+def test_a_budget_too_small_for_an_architecture_says_so():
+    panel = build_entanglement_scaling(dim=1, architectures=["MPS"], budget=100)
+    assert panel.data["skipped"] == {"MPS": "the budget pays for none"}
+    assert "MPS (the budget pays for none)" in panel.text.value
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(dim=3), r"dim must be 1 or 2, got 3"),
+    (dict(architectures=["PEPS"]), r"architectures must be names in .*got \['PEPS'\]"),
+    (dict(budget=123), r"budget must be one of"),
+])
+def test_bad_settings_are_refused_by_name(kw, match):
+    with pytest.raises(ValueError, match=match):
+        build_entanglement_scaling(**kw)

@@ -1,0 +1,38 @@
+"""Lesson 07's panel, driven headless: widths change the parameter count and both min cuts (checked
+against the closed forms), the budget switches the button, and a click trains and records a point."""
+import numpy as np
+import pytest
+
+import tnlite as tl
+from tnlite.widgets import build_width_design
+
+
+def test_moving_widths_updates_parameters_and_both_min_cuts_to_the_closed_forms():
+    panel = build_width_design(widths=(4, 2, 2), budget=176, steps=20)
+    assert panel.data["cut_even_odd"] == tl.interleaved_rank(8, 4, (4, 2, 2), 0) == 256
+    panel.controls["r0"].value = 2
+    panel.controls["r1"].value = 4
+    panel.controls["r2"].value = 8
+    d = panel.data
+    assert d["widths"] == (2, 4, 8) and d["n_params"] == 8 * 2 * 4 + 4 * 4 * 2 + 2 * 8 * 4 + 8 * 2 == 176
+    assert d["cut_even_odd"] == min(4, 2) ** 4 and d["cut_left_right"] == min(4, 8)
+    assert np.allclose([b.get_height() for b in panel.artists["bars"]], np.log2([4, 16]))
+    panel.controls["r1"].value = 16  # 8*8 + 4*32 + 2*128 + 16 = way over budget
+    assert not panel.data["within_budget"] and panel.train_button.disabled and "over by more than 5 %" in panel.text.value
+
+
+def test_the_button_trains_the_design_and_adds_its_point():
+    panel = build_width_design(widths=(4, 2, 2), task="local (even | odd)", steps=30)
+    panel.train_button.click()
+    (point,) = panel.data["points"]
+    assert point["widths"] == (4, 2, 2) and point["task"] == "local" and point["cut"] == 256
+    assert 0.0 <= point["accuracy"] <= 1.0 and panel.progress.value == panel.progress.max == 30
+    offsets = panel.artists["points"]["local"].get_offsets()
+    assert np.allclose(offsets, [[np.log2(256), point["accuracy"]]])
+
+
+def test_bad_arguments_are_refused_by_name():
+    with pytest.raises(ValueError, match="widths has 2 entries"):
+        build_width_design(widths=(4, 2))
+    with pytest.raises(ValueError, match="task must be one of"):
+        build_width_design(task="middle")

@@ -1,0 +1,177 @@
+"""Lesson 09's panel: how much entanglement each architecture can carry as the region grows.
+
+`build_entanglement_scaling` has one checkbox per architecture, a dimension (1D: the two
+halves of a chain of 2 ell sites; 2D: the centred alpha x alpha block of a 2 alpha x 2 alpha
+lattice) and a parameter budget. Each architecture gets the largest size the budget pays
+for on the largest system shown (:func:`tnlite.budget.afford`); its bound
+(:mod:`tnlite.scaling`) is drawn against the region's size, with the exact ranks of small
+random instances of the same size on top.
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as _np
+
+from .. import diagrams as _diagrams
+from .. import scaling as _sc
+from .._validate import as_int as _as_int
+from ..budget import ARCHITECTURES, afford
+from ..tensors import PRIME, rank_mod_p
+from .panel import Panel
+
+BUDGETS = (100, 200, 500, 1000, 2000, 5000, 10_000, 20_000)
+#: Region sizes drawn: halves of chains of 2 ell sites, blocks of 2 alpha x 2 alpha lattices.
+SIZES = {1: (1, 2, 3, 4, 6, 8, 12, 16, 24, 32), 2: tuple(range(1, 17))}
+#: Largest region measured exactly (the dense tensor has 2^(2 ell) or 2^(4 alpha^2) entries).
+MEASURED = {1: (1, 2, 3, 4, 5), 2: (1, 2)}
+_STYLES = ["o-", "s--", "D-.", "^:", "v-", "<--", ">-.", "p:"]
+
+
+def _system(size, dim):
+    return 2 * size  # the chain of 2 ell sites, or the 2 alpha x 2 alpha lattice
+
+
+def _rows(size, dim):
+    return _sc.region_1d(size)[1] if dim == 1 else _sc.region_2d(size, 2 * size)
+
+
+def bound_curve(name, knob, dim):
+    """(sizes, bits) of architecture `name`'s bound at `knob`, where it is defined."""
+    arch = ARCHITECTURES[name]
+    xs, ys = [], []
+    for size in SIZES[dim]:
+        system = _system(size, dim)
+        if arch.fits(knob, system, dim):
+            xs.append(size)
+            ys.append(_sc.bits(arch.bound(size, knob, system, dim)))
+    return xs, ys
+
+
+def measured_ranks(name, knob, dim, seed=0):
+    """(sizes, ranks, bounds): exact ranks mod p of random instances at `knob` on the small regions,
+    and the bound at each (both ints)."""
+    arch = ARCHITECTURES[name]
+    out = ([], [], [])
+    if arch.build is None:
+        return out
+    for size in MEASURED[dim]:
+        system = _system(size, dim)
+        if arch.fits(knob, system, dim):
+            net = arch.build(knob, system, dim, _np.random.default_rng((seed, size)), PRIME)
+            for lst, v in zip(out, (size, rank_mod_p(net.to_dense(), _rows(size, dim)),
+                                    arch.bound(size, knob, system, dim))):
+                lst.append(v)
+    return out
+
+
+def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
+    """Lesson 09: architectures, dimension and a parameter budget; bounds and exact ranks against region size.
+
+    Parameters
+    ----------
+    dim : int
+        1 (halves of a chain of 2 ell sites) or 2 (centred alpha x alpha block of a
+        2 alpha x 2 alpha lattice).
+    architectures : sequence of str, optional
+        Names in :data:`tnlite.budget.ARCHITECTURES` to show (default: all).
+    budget : int
+        One of :data:`BUDGETS`: parameters allowed on the largest system drawn (a chain of
+        64 sites, a 32 x 32 lattice).
+    rng : int seed
+        Seeds the random instances measured.
+
+    Returns
+    -------
+    Panel
+        Controls ``"dim"`` (ToggleButtons "1D"/"2D"), ``"budget"`` (SelectionSlider), one
+        Checkbox per architecture (named as the architecture). ``panel.data``: ``dim``,
+        ``budget``, ``knobs`` {name: knob or None}, ``bounds`` {name: (sizes, bits)},
+        ``measured`` {name: (sizes, exact ranks, bounds)}, ``skipped`` {name: why it is not drawn}.
+    """
+    dim = _as_int(dim, "dim", minimum=1)
+    if dim not in (1, 2):
+        raise ValueError(f"dim must be 1 or 2, got {dim}")
+    names = list(ARCHITECTURES) if architectures is None else list(architectures)
+    unknown = [n for n in names if n not in ARCHITECTURES]
+    if unknown:
+        raise ValueError(f"architectures must be names in {list(ARCHITECTURES)}, got {unknown}")
+    if budget not in BUDGETS:
+        raise ValueError(f"budget must be one of {BUDGETS}, got {budget!r}")
+    seed = _as_int(rng, "rng", minimum=0)
+    cache = {}
+
+    controls = {"dim": widgets.ToggleButtons(options=["1D", "2D"], value=f"{dim}D", description="dimension"),
+                "budget": widgets.SelectionSlider(options=list(BUDGETS), value=budget, description="parameters",
+                                                  continuous_update=False, layout=widgets.Layout(width="420px"))}
+    for name in ARCHITECTURES:
+        controls[name] = widgets.Checkbox(value=name in names, description=name, indent=False,
+                                          layout=widgets.Layout(width="170px"))
+    with plt.ioff():
+        fig, ax = plt.subplots(figsize=(9.0, 4.4), layout="constrained")
+    C = _diagrams.COLORS
+    lines, points = {}, {}
+    for k, name in enumerate(ARCHITECTURES):
+        style = _STYLES[k % len(_STYLES)]
+        (lines[name],) = ax.plot([], [], style, color=C["bound"], ms=5, lw=1.3, alpha=0.85, label="_nolegend_")
+        (points[name],) = ax.plot([], [], style[0], color=C["measured"], ms=9, mfc="none", mew=1.8)
+    (volume,) = ax.plot([], [], ":", color="black", lw=1, label="volume law")
+    (area,) = ax.plot([], [], "--", color="gray", lw=1, label="area law")
+    (measured_key,) = ax.plot([], [], "o", color=C["measured"], mfc="none", mew=1.8, label="exact rank (random, mod p)")
+
+    def update(panel):
+        dim = 1 if panel.value("dim") == "1D" else 2
+        budget = panel.value("budget")
+        chosen = [n for n in ARCHITECTURES if panel.value(n)]
+        largest = _system(SIZES[dim][-1], dim)
+        data = {"dim": dim, "budget": budget, "knobs": {}, "bounds": {}, "measured": {}, "skipped": {}}
+        top = 1.0
+        for name in ARCHITECTURES:
+            arch = ARCHITECTURES[name]
+            knob = afford(name, budget, largest, dim) if name in chosen and dim in arch.dims else None
+            if name in chosen and dim not in arch.dims:
+                data["skipped"][name] = f"no {dim}D bound"
+            elif name in chosen and knob is None:
+                data["skipped"][name] = "the budget pays for none"
+            if knob is None:
+                lines[name].set_data([], []), points[name].set_data([], [])
+                lines[name].set_label("_nolegend_")
+                continue
+            key = (name, knob, dim)
+            if key not in cache:
+                cache[key] = (bound_curve(name, knob, dim), measured_ranks(name, knob, dim, seed))
+            (xs, ys), (mx, mr, mb) = cache[key]
+            data["knobs"][name], data["bounds"][name], data["measured"][name] = knob, (xs, ys), (mx, mr, mb)
+            lines[name].set_data(xs, ys)
+            lines[name].set_label(f"{name} ({arch.knob}={knob})")
+            points[name].set_data(mx, _np.log2(mr) if mr else [])
+            top = max(top, max(ys, default=1))
+        sizes = _np.array(SIZES[dim], dtype=float)
+        vol = sizes if dim == 1 else sizes**2
+        volume.set_data(sizes, vol)
+        area.set_data(sizes, _np.ones_like(sizes) if dim == 1 else 4 * sizes)
+        ax.set_xscale("log" if dim == 1 else "linear")
+        ax.set_xlim(0.9 if dim == 1 else 0.5, sizes[-1] * (1.1 if dim == 1 else 1.03))
+        ax.set_ylim(0, min(top, vol[-1]) * 1.1 + 1)
+        region = "ell (half of a chain of 2 ell sites)" if dim == 1 else "alpha (alpha x alpha block of a 2 alpha lattice)"
+        ax.set_xlabel(f"region size {region}")
+        ax.set_ylabel("entropy bound (bits)")
+        ax.set_title(f"{dim}D: bounds at a budget of {budget:,} parameters (largest system: "
+                     + (f"{largest} sites)" if dim == 1 else f"{largest} x {largest})"))
+        ax.legend(fontsize=7.5, loc="upper left")
+        panel.data = data
+        held = all(r <= b for _, rs, bs in data["measured"].values() for r, b in zip(rs, bs))
+        panel.text.value = (f"Each architecture gets the largest size {budget:,} parameters pay for; red: its bound, "
+                            f"blue rings: exact ranks of random instances of that size "
+                            f"({'all below their bounds' if held else 'SOME ABOVE THEIR BOUND'})."
+                            + (" Not drawn: " + ", ".join(f"{n} ({why})" for n, why in data["skipped"].items())
+                               if data["skipped"] else ""))
+
+    layout_rows = [widgets.HBox([controls["dim"], controls["budget"]]),
+                   widgets.HBox([controls[n] for n in ARCHITECTURES])]
+    panel = Panel(controls, fig, update, layout_rows=layout_rows,
+                  artists={"ax": ax, "lines": lines, "points": points, "volume": volume, "area": area,
+                           "measured_key": measured_key})
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    return panel
