@@ -33,7 +33,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tnlite as tl
-from tnlite import convac, convac2d, cp, features, mincut, mps, partitions, rac, spins, tensors, tree
+from tnlite import (budget, convac, convac2d, cp, features, mincut, mps, partitions, rac, rbm, reuse, scaling, spins, tensors,
+                    train, tree)
 
 TABLE = Path(__file__).with_name("_fuzz_table.py")
 #: Seconds a single call of the table may run before it counts as a hang (a guard, not a timing).
@@ -87,6 +88,7 @@ def run_table():
         proc = subprocess.Popen([sys.executable, str(TABLE), str(start)], stdout=subprocess.PIPE, text=True, env=env)
         lines = queue.Queue()
         threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+        printed = False
         while True:
             try:
                 line = lines.get(timeout=HANG_LIMIT)
@@ -97,12 +99,15 @@ def run_table():
                 break
             if line is None:  # the worker ended: done, or it died on case `start`
                 proc.wait()
+                if not printed and proc.returncode:  # not one case ran: the table itself is broken
+                    raise AssertionError(f"the fuzz table's worker died (exit code {proc.returncode}) before "
+                                         f"case {start}, {labels[start]}: run python {TABLE} {start}")
                 if start < len(labels):
                     results[labels[start]] = {"outcome": "died", "type": "", "peak": 0,
                                               "message": f"worker exit code {proc.returncode}"}
                     start += 1
                 break
-            r = json.loads(line)
+            r, printed = json.loads(line), True
             results[r.pop("label")] = r
             start = r["i"] + 1
     return results
@@ -128,11 +133,14 @@ def test_the_table_reaches_every_public_callable():
     ft = _table_module()
     covered = {label.split("(")[0].split("/")[0] for label, *_ in ft.cases()}
     public = set()
-    for mod in (tensors, features, mincut, convac, convac2d, cp, mps, rac, tree, partitions, spins):
-        prefix = {"partitions": "partitions.", "spins": "spins."}.get(mod.__name__.split(".")[-1], "")
+    records = (mincut.MinCut, budget.Architecture, train.FitResult)  # results, built by the library
+    for mod in (tensors, features, mincut, convac, convac2d, cp, mps, rac, tree, reuse, rbm, partitions, spins, scaling,
+                budget, train):
+        short = mod.__name__.split(".")[-1]
+        prefix = f"{short}." if short in ("partitions", "spins", "scaling", "budget", "train", "rbm") else ""
         for name in mod.__all__:
             obj = getattr(mod, name)
-            if obj is mincut.MinCut:  # a record of results, built by min_cut
+            if obj in records:
                 continue
             if inspect.isclass(obj):
                 public.add(name)

@@ -16,8 +16,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import scaling as _sc
-from ._validate import as_int, as_power_of_two
-from .mps import MPS
+from ._validate import as_int, as_power_of_two, guard_length
+from .mps import MPS, _n_entries
 from .rac import RAC
 from .reuse import OverlappingConvAC
 from .rbm import RBM, rbm_sites
@@ -30,8 +30,7 @@ __all__ = ["Architecture", "ARCHITECTURES", "CONVAC_K", "CONVAC_R", "LOCAL_WINDO
 def params_mps(N, chi, d=2):
     """Weights of MPS.random(N, d, chi): sum_t b_(t-1) d b_t with bonds min(chi, d^t, d^(N-t))."""
     N, chi, d = as_int(N, "N", minimum=1), as_int(chi, "chi", minimum=1), as_int(d, "d", minimum=1)
-    b = [1] + _sc._mps_bonds(N, chi, d) + [1]
-    return sum(b[t] * d * b[t + 1] for t in range(N))
+    return _n_entries(N, d, chi)  # closed form: O(log chi), whatever N
 
 
 def params_tree(N, chi, d=2):
@@ -76,9 +75,10 @@ def params_overlapping_convac(M, r, K, depth, grid, shared=False):
     M, r, K = as_int(M, "M", minimum=1), as_int(r, "r", minimum=1), as_int(K, "K", minimum=1)
     depth = as_int(depth, "depth", minimum=0)
     grid = (as_int(grid, "grid", minimum=1),) if np.ndim(grid) == 0 else tuple(as_int(g, "grid", minimum=1) for g in grid)
-    positions = [math.prod(s - l * (K - 1) for s in grid) for l in range(depth + 1)]
-    if positions[-1] < 1 or min(grid) < depth * (K - 1) + 1:
+    if min(grid) < depth * (K - 1) + 1:  # before the depth + 1 layers are listed
         raise ValueError(f"depth={depth} with K={K} leaves no position on a grid of {grid}")
+    guard_length(depth, "depth", "one count per layer")  # K = 1 allows any depth
+    positions = [math.prod(s - l * (K - 1) for s in grid) for l in range(depth + 1)]
     ins = [M] + [r] * depth
     taps = K ** len(grid)
     n = [1 if shared else positions[l + 1] for l in range(depth)] + [1 if shared else positions[-1]]
@@ -201,8 +201,10 @@ def afford(name, budget, system, dim=1, largest=4096):
         raise ValueError(f"name must be one of {list(ARCHITECTURES)}, got {name!r}")
     arch = ARCHITECTURES[name]
     budget, system = as_int(budget, "budget", minimum=1), as_int(system, "system", minimum=2)
-    if dim not in arch.dims:
-        raise ValueError(f"{name} has no {dim}D bound here (dims {arch.dims})")
+    if isinstance(dim, (bool, np.bool_)) or dim not in arch.dims:
+        raise ValueError(f"{name} has no {dim}D bound here: dim must be one of {arch.dims}, got {dim!r}")
+    largest = as_int(largest, "largest", minimum=0)
+    guard_length(system, "system", "the chain's sites or the lattice's", power=dim)
     best = None
     for k in range(0 if arch.knob in ("n_hidden", "depth") else 1, largest + 1):
         if not arch.fits(k, system, dim) or arch.params(k, system, dim) > budget:

@@ -127,7 +127,12 @@ class ShallowConvAC(ConvAC):
         return f"ShallowConvAC(N={self.N}, M={self.M}, r={self.r}{classes}, n_params={self.n_params}{exact})"
 
     def score(self, X):
-        """Scores of features X (B, N, M), shape (B,) (or (B, C)); see :meth:`tnlite.ConvAC.score`."""
+        """Scores of features X (B, N, M), shape (B,) (or (B, C)); see :meth:`tnlite.ConvAC.score`.
+
+        A sum of r products of N factors: ``random(256, 2, 4)`` gives 1e-53 to 1e-39 on
+        one-hot inputs (measured); longer inputs underflow to 0 or overflow to inf without
+        a warning, where :meth:`log_abs_score` gives log|score| and its sign, finite.
+        """
         return _star_scores(self._as_features(X), self._transposed()[0], self.w_out, self.p)
 
     def graph(self):
@@ -238,7 +243,12 @@ class CP(Network):
         return out
 
     def score(self, X):
-        """sum_d A[d] prod_j X[b, j, d_j] for features X of shape (B, N, d) (equal d_j only)."""
+        """sum_d A[d] prod_j X[b, j, d_j] for features X of shape (B, N, d) (equal d_j only).
+
+        A sum of `rank` products of N factors: tiny or huge at large N (``random(256, 2, 4)``:
+        1e-53 to 1e-39 on one-hot inputs, measured), 0 or inf past the float range without a
+        warning; :meth:`log_abs_score` gives log|score| and its sign, finite at any N.
+        """
         F = np.ascontiguousarray(np.stack(self.factors))  # (N, d, r); factors are often transposed views
         return _star_scores(self._as_features(X), F, self.weights, self.p)
 

@@ -184,6 +184,11 @@ class RAC(Network):
         Returns
         -------
         ndarray, shape (B,)
+            A product of N steps whose size moves exponentially with N, faster with
+            depth (measured on one-hot inputs at N = 256, ``random(256, 2, 4)``: 1e-13 to
+            1e-11 at depth 1, 1e-514 to 1e-214 at depth 2, so mostly exactly 0). There they
+            underflow to exactly 0 or overflow to inf (then nan) without a warning;
+            :meth:`log_abs_score` gives log|score| and its sign, finite at any N.
         """
         X = self._features(X)
         B, p = X.shape[0], self.p

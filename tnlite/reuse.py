@@ -216,6 +216,11 @@ class OverlappingConvAC(Network):
         Returns
         -------
         ndarray, shape (B,)
+            A product over positions whose size moves exponentially with N
+            (``random(256, 2, 4, 2, 2)``: 1e-70 to 1e-52 on one-hot inputs, measured); longer
+            inputs underflow to exactly 0 or overflow to inf without a warning. This
+            network has no log-domain path (no :meth:`log_abs_score`): keep N small, or
+            rescale the weights.
         """
         X = self._as_features(X)
         Ws, Ct = self._transposed()
