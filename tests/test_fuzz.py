@@ -458,3 +458,99 @@ def test_a_tiny_nonzero_state_is_not_called_zero():
     assert np.vdot(psi, psi) == 0  # its squared norm underflows
     assert tl.entanglement_entropy(psi, (0,)) > 0.5
     assert tl.MPS.from_dense(psi).entropies()[0] > 0.5
+
+
+# ---------------------------------------------------------------------------- the newer networks and helpers
+@settings(max_examples=40)
+@given(n=st.integers(2**26 + 1, 2**80),
+       build=st.sampled_from(["overlap depth", "overlap N", "overlap side", "RBM N", "RBM n_hidden", "rbm_sites",
+                              "deep RAC", "lattice_bonds", "tfim_lattice", "region_1d", "region_2d", "params_mps",
+                              "params_overlap depth", "afford system"]))
+def test_newer_builders_are_refused_from_the_sizes_alone(n, build):
+    # each of these built a list (or looped) of length n before refusing: hangs and MemoryErrors
+    fn = {"overlap depth": lambda: tl.OverlappingConvAC.random(4, 2, 2, 1, n, rng=0),
+          "overlap N": lambda: tl.OverlappingConvAC.random(n, 2, 2, 2, 1, rng=0),
+          "overlap side": lambda: tl.OverlappingConvAC.random_2d(n, 2, 2, 2, 1, rng=0),
+          "RBM N": lambda: tl.RBM.random(n, 2, rng=0, window=2),
+          "RBM n_hidden": lambda: tl.RBM.random(8, n, rng=0, window=2),
+          "rbm_sites": lambda: rbm.rbm_sites(n, 4, 2),
+          "deep RAC": lambda: tl.RAC.random(n, 2, 2, rng=0, depth=3),
+          "lattice_bonds": lambda: spins.lattice_bonds(n),
+          "tfim_lattice": lambda: spins.tfim_lattice(n),
+          "region_1d": lambda: scaling.region_1d(2, n),
+          "region_2d": lambda: scaling.region_2d(2, n),
+          "params_mps": lambda: budget.params_mps(n, 4),
+          "params_overlap depth": lambda: budget.params_overlapping_convac(2, 2, 1, n, 8),
+          "afford system": lambda: budget.afford("MPS", 10**6, n)}[build]
+    if build == "params_mps":  # a count, not a build: answered in closed form, whatever N
+        with hang_guard(5):
+            assert fn() == 32 * (n - 4) + 40
+        return
+    message, peak = refusal(fn, match=r"must be at most|refusing to build a dense")
+    assert peak < REFUSAL_PEAK, message
+
+
+@pytest.mark.parametrize("d, chi", [(2, 1), (2, 4), (3, 5), (4, 64)])
+def test_mps_parameter_counts_in_closed_form_match_the_drawn_cores(d, chi):
+    def by_sites(N, k):  # bond t = min(k, d^t, d^(N-t)), summed site by site
+        b = [min(k, d**t, d ** (N - t)) for t in range(N + 1)]
+        return sum(b[t] * d * b[t + 1] for t in range(N))
+
+    for N in (1, 2, 3, 7, 20):
+        drawn = sum(c.size for c in tl.MPS.random(N, d, chi, rng=0).cores)
+        assert budget.params_mps(N, chi, d) == drawn == by_sites(N, chi)
+        budget_ = drawn + 3
+        best = max(k for k in range(1, 300) if by_sites(N, k) <= budget_)
+        assert tl.MPS.chi_for_params(N, d, budget_) == min(best, d ** (N // 2))
+
+
+def test_every_score_docstring_states_the_magnitude_and_the_log_domain_route():
+    for cls in (tl.MPS, tl.TreeTN, tl.RAC, tl.ConvAC, tl.ConvAC2D, tl.ShallowConvAC, tl.CP, tl.RBM, tl.OverlappingConvAC):
+        doc = cls.score.__doc__
+        assert "log_abs_score" in doc and ("0" in doc and "inf" in doc), cls.__name__
+        if cls.log_abs_score is tl.Network.log_abs_score:  # none: the docstring must say so
+            assert "no log-domain path" in doc, cls.__name__
+
+
+def test_the_score_magnitudes_the_docstrings_quote():
+    # MPS.score: "a normalised state's amplitudes are about d**(-N/2)": the mean square over
+    # all 2**N configurations is exactly 2**-N (the norm), here checked at N = 12
+    N, net = 12, tl.MPS.random(12, 2, 4, rng=0)
+    configs = np.array(list(np.ndindex((2,) * N)))
+    assert np.mean(net.score(tl.one_hot(configs, 2)) ** 2) == pytest.approx(2.0**-N, rel=1e-10)
+    # at N = 2048 the score is exactly 0 while log_abs_score is finite and near -N/2 log 2
+    long, X = tl.MPS.random(2048, 2, 4, rng=0), tl.one_hot(np.zeros((2, 2048), int), 2)
+    logabs, sign = long.log_abs_score(X)
+    assert np.all(long.score(X) == 0) and np.all(np.isfinite(logabs)) and np.all(sign != 0)
+    assert np.all(logabs < -300 * np.log(10))
+
+
+def test_training_helpers_name_their_arguments():
+    net = tl.ConvAC.random(4, 2, (2, 2), rng=0, C=2)
+    X, y = np.ones((4, 4, 2)) / 2, np.array([0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"^y must have shape \(4,\)"):
+        train.evaluate(net, X, np.asarray(1.0))
+    with pytest.raises(TypeError, match=r"^y must hold integer class labels"):
+        train.train_step(net, X, y + 0.5, train.CrossEntropy(), train.Adam(net.params(), 0.01))
+    with pytest.raises(ValueError, match=r"^out must be the pair"):
+        train.CrossEntropy.predict((np.zeros((0, 2)), np.zeros((0, 2))))
+    with pytest.raises(ValueError, match=r"^X must have shape \(B, N, M\) with B >= 1"):
+        train.predict(net, np.zeros((0, 4, 2)))
+    with pytest.raises(ValueError, match=r"^params\[0\] and grads\[0\] must have shape"):
+        train.Adam(net.params(), 0.01).step(net.params(), [np.zeros(1)] + net.params()[1:])
+    with pytest.raises(ValueError, match=r"^jitter=1e\+308 overflows the weights"):
+        train.positive(net, rng=0, jitter=1e308)
+    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"^the loss has no finite gradient on X: at sample 0"):
+        train.train_step(net, np.zeros((4, 4, 2)), y, train.CrossEntropy(), train.Adam(net.params(), 0.01))
+
+
+def test_rbm_takes_boolean_one_hot_features():
+    net, configs = tl.RBM.random(5, 3, rng=0), np.random.default_rng(0).integers(0, 2, (6, 5))
+    X = tl.one_hot(configs, 2)
+    np.testing.assert_allclose(net.score(X.astype(bool)), net.amplitudes(configs), rtol=1e-12)
+
+
+def test_scaling_bits_names_a_rank_below_one():
+    with pytest.raises(ValueError, match=r"^rank must be"):
+        scaling.bits(0)
+    assert scaling.bits(2**3000) == 3000.0
