@@ -204,10 +204,9 @@ def test_a_tiny_nonzero_state_is_not_called_zero():
 # ---------------------------------------------------------------------------- scores, training, helpers
 def test_every_score_docstring_states_the_magnitude_and_the_log_domain_route():
     for cls in (tl.MPS, tl.TreeTN, tl.RAC, tl.ConvAC, tl.ConvAC2D, tl.ShallowConvAC, tl.CP, tl.RBM, tl.OverlappingConvAC):
+        assert cls.log_abs_score is not tl.Network.log_abs_score, f"{cls.__name__} has no log-domain route"
         doc = cls.score.__doc__
         assert "log_abs_score" in doc and ("0" in doc and "inf" in doc), cls.__name__
-        if cls.log_abs_score is tl.Network.log_abs_score:  # none: the docstring must say so
-            assert "no log-domain path" in doc, cls.__name__
 
 
 def test_the_score_magnitudes_the_docstrings_quote():
@@ -252,3 +251,28 @@ def test_scaling_bits_names_a_rank_below_one():
     with pytest.raises(ValueError, match=r"^rank must be"):
         scaling.bits(0)
     assert scaling.bits(2**3000) == 3000.0
+
+
+@pytest.mark.parametrize("N, side, K, depth", [(6, None, 2, 2), (9, None, 3, 2), (8, None, 1, 3), (5, None, 2, 0),
+                                               (None, 4, 2, 1), (None, 5, 2, 2)])
+def test_overlapping_convac_log_abs_score_matches_the_score(N, side, K, depth):
+    net = (tl.OverlappingConvAC.random(N, 2, 3, K, depth, rng=1) if side is None
+           else tl.OverlappingConvAC.random_2d(side, 2, 3, K, depth, rng=1))
+    X = np.random.default_rng(3).standard_normal((7, net.N, 2))
+    s = net.score(X)
+    logabs, sign = net.log_abs_score(X)
+    np.testing.assert_allclose(logabs, np.log(np.abs(s)), atol=1e-12)
+    np.testing.assert_array_equal(sign, np.sign(s))
+
+
+def test_overlapping_convac_log_abs_score_is_finite_where_the_score_is_zero():
+    # N = 2048: the score underflows to exactly 0; log_abs_score is finite and homogeneous:
+    # each of the n_L = N - depth (K-1) last positions reads K**depth input instances, so
+    # scaling X by c adds n_L K**depth log c (c = 1e300: every score overflows if formed)
+    N, K, depth = 2048, 2, 2
+    net, X = tl.OverlappingConvAC.random(N, 2, 4, K, depth, rng=0), tl.one_hot(np.random.default_rng(0).integers(0, 2, (3, N)), 2)
+    logabs, sign = net.log_abs_score(X)
+    assert np.all(net.score(X) == 0) and np.all(np.isfinite(logabs)) and np.all(sign != 0)
+    scaled, sign2 = net.log_abs_score(X * 1e300)
+    np.testing.assert_allclose(scaled - logabs, (N - depth * (K - 1)) * K**depth * np.log(1e300), rtol=1e-12)
+    np.testing.assert_array_equal(sign2, sign)
