@@ -365,18 +365,30 @@ WRONG = [
     ("hand_bounds", _changed("hand_bounds", {"rbm_even_sites": 16}), "2^(units coupled across)"),
     ("hand_bounds", _changed("hand_bounds", {"mera_middle_four": 8}), "smaller than any cut"),
     ("hand_bounds", lambda: {"mera_left_half": 8}, "no entry for"),
-    ("rbm_rank_bound", lambda sites, rows: np.log2(S["rbm_rank_bound"](sites, rows)), "the number of units"),
+    ("hand_bounds", _changed("hand_bounds", {"mera_first_two": True}), "a bool"),
+    ("hand_bounds", _changed("hand_bounds", {"mera_middle_two": 2}), "if 2 is the bound in bits"),
+    ("rbm_rank_bound", lambda sites, rows: np.log2(S["rbm_rank_bound"](sites, rows)), "the number of bits"),
+    ("rbm_rank_bound", lambda sites, rows: sum(1 for u in sites if set(u) & set(rows) and set(u) - set(rows)),
+     "the number of units coupled across"),
+    ("rbm_rank_bound", lambda sites, rows: 2 ** sum(len(u) for u in sites if set(u) & set(rows) and set(u) - set(rows)),
+     "couplings of the crossing units"),
+    ("rbm_rank_bound", lambda sites, rows: 2 * 2 ** sum(1 for u in sites if set(u) & set(rows) and set(u) - set(rows)),
+     "values differ"),  # two mistakes at once (no cap by the sites read, one too many): none is named
     ("rbm_rank_bound", lambda sites, rows: 2 ** sum(1 for u in sites if set(u) & set(rows)), "touches P"),
     ("rbm_rank_bound", lambda sites, rows: 2 ** sum(1 for u in sites for j in u if j in rows)
      if S["rbm_rank_bound"](sites, rows) > 1 else 1, "couplings, not units"),
     ("rbm_params", lambda N, H, w, grid: S["rbm_params"](N, H, w, grid) - N - H, "biases"),
+    ("rbm_params", lambda N, H, w, grid: N + H + (N if w is None else w ** (1 if grid is None else 2)) if H > 1
+     else S["rbm_params"](N, H, w, grid), "one unit's weights"),
     ("rbm_params", lambda N, H, w, grid: N + H + H * (N if w is None else w), "window^2"),
     ("deep_rac_bound", lambda l, M, R, L, N: min(R, M**l, M ** (N - l)), "depth-1 (MPS) bound"),
     ("deep_rac_bound", lambda l, M, R, L, N: min(M**l, M ** (N - l), int(np.prod(
         [math.comb(R + D - 1, D) for D in tl.scaling._rac_degrees(L, N - l + 1)], dtype=object))), "off by one"),
     ("choose", _changed("choose", {"critical 1D chain": "MPS"}), "stops growing"),
-    ("choose", _changed("choose", {"2D area law": "MERA"}), "1D architecture"),
-    ("choose", _changed("choose", {"volume law, fewest parameters": "RBM, full"}), "ell^2"),
+    ("choose", _changed("choose", {"2D area law": "MERA"}), "no 2D bound for a MERA"),
+    ("choose", _changed("choose", {"2D area law": "MPS"}), "the top half"),
+    ("choose", _changed("choose", {"2D volume law, fewest parameters": "RBM, full"}), "alpha^2 = 4,096 units"),
+    ("choose", _changed("choose", {"2D volume law, fewest parameters": "RBM, local"}), "one shared w x w filter"),
 ]
 
 

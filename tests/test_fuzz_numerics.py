@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import tnlite as tl
-from tnlite import scaling, spins, train
+from tnlite import spins, train
 
 
 RANDOM_BUILDERS = {
@@ -246,11 +246,6 @@ def test_rbm_takes_boolean_one_hot_features():
     X = tl.one_hot(configs, 2)
     np.testing.assert_allclose(net.score(X.astype(bool)), net.amplitudes(configs), rtol=1e-12)
 
-
-def test_scaling_bits_names_a_rank_below_one():
-    with pytest.raises(ValueError, match=r"^rank must be"):
-        scaling.bits(0)
-    assert scaling.bits(2**3000) == 3000.0
 
 
 @pytest.mark.parametrize("N, side, K, depth", [(6, None, 2, 2), (9, None, 3, 2), (8, None, 1, 3), (5, None, 2, 0),

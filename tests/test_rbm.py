@@ -185,6 +185,9 @@ def test_rank_reaches_two_to_the_crossing_units_when_few_units_cross():
 @pytest.mark.parametrize("call, match", [
     (lambda: tl.RBM.random(4, 2, rng=0, window=5), r"window=5 is larger than the system, N=4"),
     (lambda: tl.RBM.random(4, -1, rng=0), r"n_hidden must be >= 0, got -1"),
+    # an exact RBM's weights are exponents of a primitive root: the message names p, not p - 1 as the modulus
+    (lambda: tl.RBM(np.full(3, 0.5), np.zeros(1), np.ones((1, 3)), p=tl.PRIME),
+     r"a must hold integers for an exact RBM mod p=16777213 \(exponents of a primitive root, taken mod p-1=16777212\)"),
     (lambda: tl.RBM.random(9, 2, rng=0, window=2, grid=(2, 4)), r"grid 2 x 4 has 8 sites; N=9"),
     (lambda: tl.RBM.random(8, 2, rng=0, window=3, grid=(2, 4)), r"window=3 is larger than the 2 x 4 grid"),
     (lambda: tl.RBM.random(4, 2, rng=None), r"rng is required"),

@@ -187,6 +187,14 @@ def test_deep_rac_bound_against_the_min_cut_of_the_duplicated_network(M, R, dept
         assert ranks == bounds and all(b <= c for b, c in zip(bounds, cuts))
 
 
+def test_deep_rac_bound_is_loose_for_M_above_R_at_cuts_other_than_the_last():
+    # the exact generic ranks docs/science.md and tnlite.scaling cite (before, the docs said the bound was above
+    # the rank only at the last cut when M > R): depth 3, M = 3, R = 2, halves of 8 and of 10 inputs
+    for N, rank, bound in [(8, 54, 81), (10, 162, 192)]:
+        ranks = {tl.rank_mod_p(tl.RAC.random(N, 3, 2, rng=seed, depth=3, p=P).to_dense(), range(N // 2)) for seed in (0, 1)}
+        assert ranks == {rank} and sc.deep_rac_1d(N // 2, 3, 2, 3, N=N) == bound
+
+
 def test_deep_rac_depth_one_is_the_mps_bound_and_depth_two_grows_with_the_length():
     assert all(sc.deep_rac_1d(ell, 2, 3, 1) == min(3, 2**ell) for ell in range(1, 20))
     # M = R = 2, the two halves of 2 ell inputs: 2 (ell + 1), the exact ranks of lesson 06 from ell = 3
@@ -221,6 +229,7 @@ def test_regions():
     (lambda: sc.tree_1d(3, 2), r"power of 2"),
     (lambda: sc.overlapping_convac_1d(2, 2, 2, 3, 2), r"depth=2 with K=3 leaves no position"),
     (lambda: sc.mps_1d(2, 0), r"chi must be >= 1, got 0"),
+    (lambda: sc.bits(0), r"rank \(a rank bound, an int >= 1\) must be >= 1, got 0"),  # was a math domain error
 ])
 def test_bad_input_is_refused_by_name(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -269,6 +278,21 @@ def test_overlapping_convac_2d_bound_holds_and_is_reached_on_small_blocks(side, 
             assert rank <= net.min_cut(rows).rank_bound <= bound
             if side == 4 and alpha == 2 and r >= 2:
                 assert rank == bound == 2**4  # a volume law on the 2 x 2 block
+
+
+def test_overlapping_convac_2d_bound_is_reached_in_the_middle_and_can_be_loose_at_the_edge():
+    # the cases docs/science.md and tnlite.scaling cite, on a 4 x 4 lattice with M = 2
+    for r, K, depth in [(2, 2, 1), (2, 2, 2), (2, 2, 3), (3, 2, 1), (3, 2, 2), (3, 2, 3), (2, 3, 1), (3, 3, 1)]:
+        A = tl.OverlappingConvAC.random_2d(4, 2, r, K, depth, rng=10 * r + depth, p=P).to_dense()
+        rows = sc.region_2d(2, 4)  # the centred 2 x 2 block
+        assert tl.rank_mod_p(A, rows) == sc.overlapping_convac_2d(2, 4, 2, r, K, depth) == 2**4
+    # the 3 x 3 corner block, M = r = 2: (K, depth) -> (exact rank, light-cone bound, min cut of the duplicated network)
+    corner = sc.region_2d(3, 4, 0, 0)
+    for (K, depth), (rank, bound, cut) in {(2, 1): (32, 64, 32), (2, 2): (72, 128, 128), (2, 3): (72, 128, 128),
+                                           (3, 1): (8, 128, 8)}.items():
+        net = tl.OverlappingConvAC.random_2d(4, 2, 2, K, depth, rng=depth, p=P)
+        assert (tl.rank_mod_p(net.to_dense(), corner), sc.overlapping_convac_2d(3, 4, 2, 2, K, depth, 0, 0),
+                net.min_cut(corner).rank_bound) == (rank, bound, cut), (K, depth)
 
 
 def test_overlapping_convac_2d_is_a_volume_law_up_to_twice_the_light_cone():

@@ -12,10 +12,10 @@ from tnlite.widgets import build_entanglement_scaling
 def test_mps_and_full_rbm_curves_are_their_closed_forms_and_follow_the_budget():
     panel = build_entanglement_scaling(dim=1, architectures=["MPS", "RBM, full"], budget=1000)
     chi, H = panel.data["knobs"]["MPS"], panel.data["knobs"]["RBM, full"]
-    # the largest sizes 1000 parameters pay for on 64 sites, counted by hand:
-    # chi = 2 costs 4 + 62*8 + 4 = 504, chi = 3 costs 4 + 12 + 60*18 + 12 + 4 = 1112;
-    # n_hidden H costs 64 + H + 64 H, so H = 14 (974) and not 15 (1039)
-    assert (chi, H) == (2, 14)
+    # the largest sizes 1000 parameters pay for on 64 sites, weights shared over positions, by hand:
+    # one (chi, 2, chi) core costs 2 chi^2: chi = 22 costs 968, 23 costs 1058;
+    # a full RBM's units keep their own weights: 1 + H (64 + 1), so H = 15 (976) and not 16 (1041)
+    assert (chi, H) == (22, 15)
     xs, ys = panel.data["bounds"]["MPS"]
     assert np.allclose(ys, [math.log2(min(chi, 2**ell)) for ell in xs])  # one bond between the halves
     xs, ys = panel.data["bounds"]["RBM, full"]
@@ -41,7 +41,7 @@ def test_measured_ranks_are_exact_ranks_of_random_instances_and_below_the_bounds
         if not sizes:  # no tensors, or a size that fits no small system (a ConvAC 63 layers deep)
             continue
         arch = tl.budget.ARCHITECTURES[name]
-        knob = panel.data["knobs"][name]
+        knob = tl.widgets.scaling.knob_at(name, panel.data["knobs"][name], 2 * sizes[-1], 1)
         net = arch.build(knob, 2 * sizes[-1], 1, np.random.default_rng((0, sizes[-1])), tl.PRIME)
         assert tl.rank_mod_p(net.to_dense(), range(sizes[-1])) == ranks[-1], name
     assert "all below their bounds" in panel.text.value
@@ -69,17 +69,46 @@ def test_unchecking_an_architecture_removes_its_curve():
     assert not len(panel.artists["lines"]["deep RAC (depth 2)"].get_xdata())
 
 
-def test_a_budget_too_small_for_an_architecture_says_so():
+def test_a_budget_too_small_for_an_architecture_says_so(monkeypatch):
+    # with weights shared, every architecture affords something at 100 parameters: a 2D full RBM 0 units (1 weight)
+    panel = build_entanglement_scaling(dim=2, architectures=["RBM, full"], budget=100)
+    assert panel.data["knobs"] == {"RBM, full": 0} and set(panel.data["bounds"]["RBM, full"][1]) == {0}
+    monkeypatch.setattr(tl.widgets.scaling, "afford", lambda *a, **k: None)
     panel = build_entanglement_scaling(dim=1, architectures=["MPS"], budget=100)
     assert panel.data["skipped"] == {"MPS": "the budget pays for none"}
     assert "MPS (the budget pays for none)" in panel.text.value
+
+
+def test_a_deep_convac_is_drawn_at_every_size_cut_to_the_depth_that_fits():
+    # 1000 parameters buy 63 layers on 64 sites; a chain of 2 ell sites has room for 2 ell - 1 of them.
+    # Before, every smaller chain was skipped and the curve was a single point at ell = 32.
+    panel = build_entanglement_scaling(dim=1, architectures=["overlapping ConvAC"], budget=1000)
+    assert panel.data["knobs"]["overlapping ConvAC"] == 63
+    xs, ys = panel.data["bounds"]["overlapping ConvAC"]
+    assert xs == list(tl.widgets.scaling.SIZES[1]) and ys == [float(x) for x in xs]  # min(2^l, 2 * 2^min(l, 2l-1))
+    assert "depth up to 63" in panel.artists["lines"]["overlapping ConvAC"].get_label()
+    sizes, ranks, bounds = panel.data["measured"]["overlapping ConvAC"]
+    assert sizes == [1, 2, 3, 4, 5] and ranks == bounds == [2**x for x in sizes]
+
+
+def test_axes_say_what_is_drawn_in_the_course_colours():
+    panel = build_entanglement_scaling(dim=1, budget=500)
+    ax, C = panel.artists["ax"], tl.diagrams.COLORS
+    assert "sites" in ax.get_xlabel() and "log scale" in ax.get_xlabel() and "bits" in ax.get_ylabel()
+    assert all(line.get_color() == C["bound"] for line in panel.artists["lines"].values())
+    assert all(pts.get_color() == C["measured"] for pts in panel.artists["points"].values())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "volume law" in labels and "area law" in labels and any("exact rank" in t for t in labels)
+    panel.controls["dim"].value = "2D"
+    assert "sites" in ax.get_xlabel() and "α" in ax.get_xlabel() and ax.get_xscale() == "linear"
 
 
 @pytest.mark.parametrize("kw, match", [
     (dict(dim=3), r"dim must be 1 or 2, got 3"),
     (dict(architectures=["PEPS"]), r"architectures must be names in .*got \['PEPS'\]"),
     (dict(budget=123), r"budget must be one of"),
+    (dict(architectures="MPS"), r"architectures must be a list of names, got the str 'MPS'"),  # was "got ['M', 'P', 'S']"
 ])
 def test_bad_settings_are_refused_by_name(kw, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises((ValueError, TypeError), match=match):
         build_entanglement_scaling(**kw)

@@ -42,8 +42,8 @@ __all__ = ["bits", "region_1d", "region_2d", "mps_1d", "mps_2d", "tree_1d", "mer
 
 
 def bits(rank):
-    """The entropy bound log2(rank) in bits, for an int rank of any size (>= 1)."""
-    return math.log2(as_int(rank, "rank", minimum=1))
+    """The entropy bound log2(rank) in bits, for an int rank >= 1 of any size."""
+    return math.log2(as_int(rank, "rank (a rank bound, an int >= 1)", minimum=1))
 
 
 # ---- regions ---------------------------------------------------------------------------
@@ -268,7 +268,11 @@ def deep_rac_1d(ell, M, R, depth, N=None):
     R (ell + 1) for R = 2: growth with the sequence, a log law whose slope grows with depth.
     Source: the course's derivation (docs/science.md, "Entanglement scaling"), matching the
     growth of the Start-End separation rank proved by Levine, Sharir, Ziv, Shashua,
-    arXiv:1710.09431; equal to the exact generic rank in every case tested (M <= R).
+    arXiv:1710.09431. Measured (tests/test_scaling.py): the exact generic rank for M <= R
+    at every cut with N <= 10, depth <= 3, R <= 3 (at depth 3 only the caps M^ell, M^(N-ell)
+    bind there); where the monomial count binds at depth 3 (M = R = 2, halves of N = 22)
+    the exact rank is 1604 against 1608; for M > R it can be loose at any cut (depth 3,
+    M = 3, R = 2, N = 8, ell = 4: 54 against 81).
     """
     M, R = as_int(M, "M", minimum=1), as_int(R, "R", minimum=1)
     depth = as_int(depth, "depth", minimum=1)
@@ -334,6 +338,14 @@ def overlapping_convac_2d(alpha, side, M, r, K, depth, top=None, left=None):
     reach) are read by straddling outputs; the rank is at most r M^(their number), capped
     by M^min(alpha^2, side^2 - alpha^2): a volume law for alpha <= about 2 depth (K-1), an
     area law (band width depth (K-1)) beyond. Source: as :func:`overlapping_convac_1d`.
+
+    It counts sites, not the r channels each straddling output passes on, so it can be
+    loose for a block that touches the lattice's edge (where few outputs straddle): the
+    3 x 3 corner block of a 4 x 4 lattice, M = r = 2, has exact rank 72 against 128 with
+    K = 2 and depth 2 or 3 (128 is also the min cut of the duplicated network), and 8
+    against 128 with K = 3 and depth 1 (min cut 8). Blocks away from the edge reach it, with
+    r >= M, in every case tested (4 x 4 lattices, r = 2, 3, K = 2 with depth <= 3 and K = 3 with
+    depth 1; tests/test_scaling.py).
     """
     M, r, K = as_int(M, "M", minimum=1), as_int(r, "r", minimum=1), as_int(K, "K", minimum=1)
     depth = as_int(depth, "depth", minimum=0)

@@ -85,8 +85,17 @@ def as_rbm_weights(a, b, w, sites, p):
             raise TypeError("a, b and w must be real (the course's RBMs have positive amplitudes)")
         a, b, w = (np.asarray(x, dtype=np.float64) for x in (a, b, w))
     else:
-        a, b, w = (as_residues(x, p - 1, f"{n} (exponents mod p-1={p - 1})") for x, n in ((a, "a"), (b, "b"), (w, "w")))
+        a, b, w = (_exponents(x, p, n) for x, n in ((a, "a"), (b, "b"), (w, "w")))
     return a, b, w, np.ascontiguousarray(sites, dtype=np.int64)
+
+
+def _exponents(x, p, name):
+    """An exact RBM's parameter: integer exponents of g, reduced mod p - 1 (the order of g mod p)."""
+    try:
+        return as_residues(x, p - 1, name)
+    except TypeError:
+        raise TypeError(f"{name} must hold integers for an exact RBM mod p={p} (exponents of a primitive "
+                        f"root, taken mod p-1={p - 1}), got dtype {x.dtype}") from None
 
 
 def as_tree_cores(leaves, levels):

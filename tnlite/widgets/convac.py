@@ -16,7 +16,7 @@ from .._validate import as_int as _as_int, as_ints as _as_ints, as_power_of_two 
 from .._validate import as_rng as _as_rng, guard_dense as _guard_dense
 from ..convac import ConvAC
 from ..tensors import PRIME, rank_mod_p
-from .panel import _SyncPanel, set_limits
+from .panel import _SyncPanel, check_partition, set_limits
 
 
 def _convac_partitions(N):
@@ -73,10 +73,7 @@ def build_convac_partition(N=8, M=2, widths=None, partition="contiguous halves (
         raise ValueError(f"widths must be <= max_width = {max_width}, got {widths}")
     _guard_dense((M,) * N, "ConvAC coefficient tensor")
     options = _convac_partitions(N)
-    if partition not in options:
-        raise ValueError(f"partition must be one of {list(options)}, got {partition!r}")
-    if not isinstance(custom, str):
-        raise TypeError(f"custom must be a string of site indices such as '0, 1, 4', got {custom!r}")
+    check_partition(partition, options, custom)
     seed = int(_as_rng(rng).integers(2**31))
 
     controls = {f"r{l}": widgets.IntSlider(value=widths[l], min=1, max=max_width, description=f"r_{l}",

@@ -178,6 +178,15 @@ def set_limits(ax, xlim=None, ylim=None):
         ax.set_ylim(*ylim)
 
 
+def check_partition(partition, options, custom=None):
+    """Refuse a panel's starting partition that is not one of `options`, or a `custom`
+    partition that is not a string (the text box holds site indices such as '0, 1, 4')."""
+    if partition not in options:
+        raise ValueError(f"partition must be one of {list(options)}, got {partition!r}")
+    if custom is not None and not isinstance(custom, str):
+        raise TypeError(f"custom must be a string of site indices such as '0, 1, 4', got {custom!r}")
+
+
 class _SyncPanel(Panel):
     """A Panel whose update may set its own controls without re-entering itself."""
 

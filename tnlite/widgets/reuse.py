@@ -18,7 +18,7 @@ from ..mincut import min_cut
 from ..mps import MPS
 from ..reuse import OverlappingConvAC
 from ..tensors import PRIME, rank_mod_p
-from .panel import Panel
+from .panel import Panel, check_partition
 
 
 def _partitions_of(N):
@@ -82,10 +82,7 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
     if depth > depth_max(K):
         raise ValueError(f"depth must be <= {depth_max(K)} for N={N} and K={K} (N - depth*(K-1) >= 1), got {depth}")
     options = _partitions_of(N)
-    if partition not in options:
-        raise ValueError(f"partition must be one of {list(options)}, got {partition!r}")
-    if not isinstance(custom, str):
-        raise TypeError(f"custom must be a string of site indices such as '0, 1, 4', got {custom!r}")
+    check_partition(partition, options, custom)
     seed = int(_as_rng(rng).integers(2**31))
 
     controls = {

@@ -2,10 +2,12 @@
 
 `build_entanglement_scaling` has one checkbox per architecture, a dimension (1D: the two
 halves of a chain of 2 ell sites; 2D: the centred alpha x alpha block of a 2 alpha x 2 alpha
-lattice) and a parameter budget. Each architecture gets the largest size the budget pays
-for on the largest system shown (:func:`tnlite.budget.afford`); its bound
-(:mod:`tnlite.scaling`) is drawn against the region's size, with the exact ranks of small
-random instances of the same size on top.
+lattice) and a parameter budget, counted with weights shared over positions (the
+convention of :mod:`tnlite.budget`). Each architecture gets the largest size the budget
+pays for on the largest system shown (:func:`tnlite.budget.afford`), or on a smaller system
+the largest size that fits it (a ConvAC deeper than a small lattice allows is cut to the
+depth that fits); its bound (:mod:`tnlite.scaling`) is drawn against the region's size,
+with the exact ranks of small random instances of the same size on top.
 """
 from __future__ import annotations
 
@@ -36,31 +38,42 @@ def _rows(size, dim):
     return _sc.region_1d(size)[1] if dim == 1 else _sc.region_2d(size, 2 * size)
 
 
+def knob_at(name, knob, system, dim):
+    """The largest knob <= `knob` of architecture `name` that fits `system`; None if none does.
+
+    The budget pays for `knob` on the largest system; a smaller system may not fit it (a
+    ConvAC of 63 layers on 8 sites): it then gets the largest size it has room for.
+    """
+    arch = ARCHITECTURES[name]
+    return next((k for k in range(knob, arch.smallest - 1, -1) if arch.fits(k, system, dim)), None)
+
+
 def bound_curve(name, knob, dim):
-    """(sizes, bits) of architecture `name`'s bound at `knob`, where it is defined."""
+    """(sizes, bits) of architecture `name`'s bound at `knob` (at most, on small systems), where it is defined."""
     arch = ARCHITECTURES[name]
     xs, ys = [], []
     for size in SIZES[dim]:
         system = _system(size, dim)
-        if arch.fits(knob, system, dim):
+        k = knob_at(name, knob, system, dim)
+        if k is not None:
             xs.append(size)
-            ys.append(_sc.bits(arch.bound(size, knob, system, dim)))
+            ys.append(_sc.bits(arch.bound(size, k, system, dim)))
     return xs, ys
 
 
 def measured_ranks(name, knob, dim, seed=0):
-    """(sizes, ranks, bounds): exact ranks mod p of random instances at `knob` on the small regions,
-    and the bound at each (both ints)."""
+    """(sizes, ranks, bounds): exact ranks mod p of random instances at `knob` (at most: :func:`knob_at`)
+    on the small regions, and the bound at each (both ints)."""
     arch = ARCHITECTURES[name]
     out = ([], [], [])
     if arch.build is None:
         return out
     for size in MEASURED[dim]:
         system = _system(size, dim)
-        if arch.fits(knob, system, dim):
-            net = arch.build(knob, system, dim, _np.random.default_rng((seed, size)), PRIME)
-            for lst, v in zip(out, (size, rank_mod_p(net.to_dense(), _rows(size, dim)),
-                                    arch.bound(size, knob, system, dim))):
+        k = knob_at(name, knob, system, dim)
+        if k is not None:
+            net = arch.build(k, system, dim, _np.random.default_rng((seed, size)), PRIME)
+            for lst, v in zip(out, (size, rank_mod_p(net.to_dense(), _rows(size, dim)), arch.bound(size, k, system, dim))):
                 lst.append(v)
     return out
 
@@ -77,7 +90,7 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
         Names in :data:`tnlite.budget.ARCHITECTURES` to show (default: all).
     budget : int
         One of :data:`BUDGETS`: parameters allowed on the largest system drawn (a chain of
-        64 sites, a 32 x 32 lattice).
+        64 sites, a 32 x 32 lattice), weights shared over positions (:mod:`tnlite.budget`).
     rng : int seed
         Seeds the random instances measured.
 
@@ -86,12 +99,14 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
     Panel
         Controls ``"dim"`` (ToggleButtons "1D"/"2D"), ``"budget"`` (SelectionSlider), one
         Checkbox per architecture (named as the architecture). ``panel.data``: ``dim``,
-        ``budget``, ``knobs`` {name: knob or None}, ``bounds`` {name: (sizes, bits)},
+        ``budget``, ``knobs`` {name: knob on the largest system}, ``bounds`` {name: (sizes, bits)},
         ``measured`` {name: (sizes, exact ranks, bounds)}, ``skipped`` {name: why it is not drawn}.
     """
     dim = _as_int(dim, "dim", minimum=1)
     if dim not in (1, 2):
         raise ValueError(f"dim must be 1 or 2, got {dim}")
+    if isinstance(architectures, str):
+        raise TypeError(f"architectures must be a list of names, got the str {architectures!r} (write [{architectures!r}])")
     names = list(ARCHITECTURES) if architectures is None else list(architectures)
     unknown = [n for n in names if n not in ARCHITECTURES]
     if unknown:
@@ -143,25 +158,33 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
             (xs, ys), (mx, mr, mb) = cache[key]
             data["knobs"][name], data["bounds"][name], data["measured"][name] = knob, (xs, ys), (mx, mr, mb)
             lines[name].set_data(xs, ys)
-            lines[name].set_label(f"{name} ({arch.knob}={knob})")
+            capped = any(knob_at(name, knob, _system(x, dim), dim) != knob for x in xs)
+            lines[name].set_label(f"{name} ({arch.knob} {'up to ' if capped else '= '}{knob})")
             points[name].set_data(mx, _np.log2(mr) if mr else [])
             top = max(top, max(ys, default=1))
         sizes = _np.array(SIZES[dim], dtype=float)
         vol = sizes if dim == 1 else sizes**2
         volume.set_data(sizes, vol)
         area.set_data(sizes, _np.ones_like(sizes) if dim == 1 else 4 * sizes)
-        ax.set_xscale("log" if dim == 1 else "linear")
+        if dim == 1:
+            _diagrams.plain_log_axis(ax, "x")
+            ax.set_xticks(SIZES[1], [str(x) for x in SIZES[1]])
+        else:
+            ax.set_xscale("linear")
+            ax.set_xticks(SIZES[2][1::2], [str(x) for x in SIZES[2][1::2]])
         ax.set_xlim(0.9 if dim == 1 else 0.5, sizes[-1] * (1.1 if dim == 1 else 1.03))
         ax.set_ylim(0, min(top, vol[-1]) * 1.1 + 1)
-        region = "ell (half of a chain of 2 ell sites)" if dim == 1 else "alpha (alpha x alpha block of a 2 alpha lattice)"
-        ax.set_xlabel(f"region size {region}")
+        region = ("half size ℓ of a chain of 2ℓ sites (sites, log scale)" if dim == 1
+                  else "side α of the α × α block of a 2α × 2α lattice (sites)")
+        ax.set_xlabel(region)
         ax.set_ylabel("entropy bound (bits)")
         ax.set_title(f"{dim}D: bounds at a budget of {budget:,} parameters (largest system: "
                      + (f"{largest} sites)" if dim == 1 else f"{largest} x {largest})"))
         ax.legend(fontsize=7.5, loc="upper left")
         panel.data = data
         held = all(r <= b for _, rs, bs in data["measured"].values() for r, b in zip(rs, bs))
-        panel.text.value = (f"Each architecture gets the largest size {budget:,} parameters pay for; red: its bound, "
+        panel.text.value = (f"Each architecture gets the largest size {budget:,} parameters pay for, weights shared "
+                            f"over positions (a full RBM's units have none); red: its bound, "
                             f"blue rings: exact ranks of random instances of that size "
                             f"({'all below their bounds' if held else 'SOME ABOVE THEIR BOUND'})."
                             + (" Not drawn: " + ", ".join(f"{n} ({why})" for n, why in data["skipped"].items())

@@ -15,7 +15,7 @@ from ..diagrams import COLORS, draw_tree, new_axes, redraw_tree, tree_artists
 from ..partitions import halves, interleaved
 from ..tensors import schmidt_rank
 from ..tree import TreeTN
-from .panel import _SyncPanel, set_limits
+from .panel import _SyncPanel, check_partition, set_limits
 
 
 def tree_partitions(N):
@@ -70,8 +70,7 @@ def build_tree_partition(N=8, d=2, chi=(2, 3, 2), partition="left | right halves
     if max(chi) > max_bond:
         raise ValueError(f"chi must be <= max_bond = {max_bond}, got {chi}")
     options = tree_partitions(N)
-    if partition not in options:
-        raise ValueError(f"partition must be one of {list(options)}, got {partition!r}")
+    check_partition(partition, options)
     seed = int(as_rng(rng).integers(2**31))
     start = options[partition] if options[partition] is not None else tuple(range(N // 2))
 
