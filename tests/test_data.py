@@ -112,3 +112,52 @@ def test_bad_input_is_refused_by_name():
         data.entanglement(X, y[:5], [0, 1])
     with pytest.raises(ValueError, match="rows must leave both sides non-empty"):
         data.entanglement(X, y, range(8))
+
+
+@pytest.mark.parametrize("task", data.TASKS)
+@pytest.mark.parametrize("M", [2, 4])
+def test_population_tensor_is_the_generating_process_enumerated(task, M):
+    """Every class-1 draw (symbols and which pairs are kept) enumerated with its probability, in plain Python."""
+    import itertools
+    N, noise, half = 4, 0.1, M // 2
+    pairs = [(0, 2), (1, 3)] if task == "global" else [(0, 1), (2, 3)]
+    P1 = np.zeros((M,) * N)
+    for x in itertools.product(range(M), repeat=N):
+        for keep in itertools.product([True, False], repeat=2):
+            z = list(x)
+            for (a, b), k in zip(pairs, keep):
+                if k:
+                    z[b] = z[a] if task == "local" else z[b] % half + half * (z[a] >= half)
+            P1[tuple(z)] += M**-N * np.prod([1 - noise if k else noise for k in keep])
+    expected = (P1 - M**-N) / 2  # y = +1 for class 1, -1 for the uniform class 0, balanced
+    np.testing.assert_allclose(data.population(N, M, task, noise), expected, atol=1e-15)
+
+
+def test_the_sample_data_tensor_tends_to_the_population_one():
+    X, y = data.sequences(4, 4, "global", 400_000, rng=3, noise=0.1)
+    D = _dense_data_tensor(X, np.where(y == 1, 1.0, -1.0))
+    err = np.abs(D - data.population(4, 4, "global", 0.1)).max()
+    assert err < 5 / np.sqrt(400_000) * np.sqrt(2 / 4**4)  # 5 standard deviations of the largest entry's mean
+
+
+def test_population_ranks_are_the_pairs_counted():
+    """N = 8, M = 4: each pair table has rank 2 (global, one coarse bit) or M = 4 (local, the whole symbol),
+    so P_1 has rank 2**4 = 16 (global, left | right) or 4**4 = 256 (local, even | odd) across the partition
+    the pairs cross, 1 across the other; subtracting the uniform class 0 (rank 1, inside P_1's span) leaves
+    15 and 255 there, and 2 across the partition no pair crosses."""
+    halves, even_odd = tl.partitions.halves(8), tl.partitions.interleaved(8, 0)
+    ranks = {task: tuple(tl.schmidt_rank(data.population(8, 4, task, 0.1), rows) for rows in (halves, even_odd))
+             for task in data.TASKS}
+    assert ranks == {"global": (15, 2), "local": (2, 255)}
+
+
+def test_population_refuses_a_tensor_too_large_before_building_it():
+    with pytest.raises(ValueError, match="population data tensor"):
+        data.population(64, 4, "global")
+
+
+def test_population_of_an_image_task_relates_its_image_pairs():
+    D = data.population(16, 2, "local", 0.0, side=4)       # (r, 2c) with (r, 2c + 1): checkerboard-crossing pairs
+    assert tl.schmidt_rank(D, tl.partitions.checkerboard(4, 0)) > tl.schmidt_rank(D, tl.partitions.left_right_2d(4))
+    with pytest.raises(ValueError, match="side\\*\\*2 for images; got N=16, side=8"):
+        data.population(16, 2, "local", side=8)

@@ -36,3 +36,19 @@ def test_bad_arguments_are_refused_by_name():
         build_width_design(widths=(4, 2))
     with pytest.raises(ValueError, match="task must be one of"):
         build_width_design(task="middle")
+
+
+def test_the_needed_ranks_are_the_population_tensors_ranks():
+    """The black marks: each task's rank across its own partition, 2**4 - 1 = 15 and 4**4 - 1 = 255 (counted by
+    pairs, see tests/test_data.py), no longer 2**(N/2) and M**(N/2)."""
+    panel = build_width_design(widths=(4, 2, 2), steps=20)
+    (marks,) = [c for c in panel.artists["ax_cut"].collections if "rank the task needs" in c.get_label()]
+    assert np.allclose(marks.get_offsets()[:, 1], np.log2([15, 255]))
+
+
+def test_both_plots_have_titles_labelled_axes_with_units_and_legends():
+    panel = build_width_design(widths=(4, 2, 2), steps=20)
+    for name in ("ax_cut", "ax_acc"):
+        ax = panel.artists[name]
+        assert ax.get_title() and ax.get_legend() is not None
+        assert ax.get_xlabel() and "(" in ax.get_ylabel(), (name, ax.get_xlabel(), ax.get_ylabel())

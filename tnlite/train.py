@@ -321,11 +321,22 @@ def fit(model, X, y, steps, lr, batch, rng, val=None, loss=None, patience=None, 
 
 
 def _labels(model, X, y, loss, name):
-    """Labels checked against the model's number of class scores (default loss only)."""
+    """Labels checked against the model's number of class scores (default loss only): shape (B,), ints in 0..C-1."""
     if not isinstance(loss, CrossEntropy):
         return y
+    B = X.shape[0]
     logabs = model.log_abs_score(X[:1])[0]
     if logabs.ndim != 2 or logabs.shape[1] < 2:
-        raise ValueError(f"the default loss needs C >= 2 class scores per sample; {type(model).__name__} gives "
-                         f"shape {logabs.shape} for one sample (e.g. ConvAC.random(..., C=2)); or pass loss=")
-    return as_labels(y, X.shape[0], logabs.shape[1], name)
+        raise ValueError(f"the default loss needs class scores of shape (B, C) with C >= 2, one column per class; "
+                         f"{type(model).__name__} gives shape {logabs.shape} for a batch of B = 1 sample (one "
+                         f"score per sample): build it with C >= 2 class scores (e.g. ConvAC.random(..., C=2)), "
+                         f"or pass loss=")
+    C = logabs.shape[1]
+    if y is None:
+        raise ValueError(f"{name} must be class labels of shape ({B},), integers in 0..{C - 1}, for the default "
+                         f"loss; got None (None is only for a custom loss=)")
+    shape = np.shape(y)
+    if len(shape) == 2 and shape == (B, C):
+        raise ValueError(f"{name} must have shape ({B},), one class index in 0..{C - 1} per sample, got shape "
+                         f"{shape}: one-hot rows? pass {name}.argmax(axis=1)")
+    return as_labels(y, B, C, name)

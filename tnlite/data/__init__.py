@@ -10,6 +10,7 @@
 """
 from .digits import VARIANTS, digits
 from .entanglement import entanglement, schmidt_values
-from .synthetic import TASKS, images, partners, sequences
+from .synthetic import TASKS, images, partners, population, sequences
 
-__all__ = ["TASKS", "VARIANTS", "digits", "entanglement", "images", "partners", "schmidt_values", "sequences"]
+__all__ = ["TASKS", "VARIANTS", "digits", "entanglement", "images", "partners", "population", "schmidt_values",
+           "sequences"]

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_int, as_nonnegative, as_power_of_two, as_rng
+from .._validate import as_int, as_nonnegative, as_power_of_two, as_rng, guard_dense
 from ..features import one_hot
 
-__all__ = ["TASKS", "partners", "sequences", "images"]
+__all__ = ["TASKS", "partners", "population", "sequences", "images"]
 
 TASKS = ("global", "local")
 
@@ -71,12 +71,15 @@ def _related(configs, pairs, M, task, noise, rng):
     return configs
 
 
-def _draw(N, M, task, pairs, n, noise, rng):
-    n = as_int(n, "n", minimum=2)
+def _as_noise(noise):
     noise = as_nonnegative(noise, "noise")
     if noise > 1:
         raise ValueError(f"noise must be a probability in [0, 1], got {noise}")
-    rng = as_rng(rng)
+    return noise
+
+
+def _draw(N, M, task, pairs, n, noise, rng):
+    n, noise, rng = as_int(n, "n", minimum=2), _as_noise(noise), as_rng(rng)
     configs = rng.integers(0, M, size=(n, N))
     y = np.arange(n) % 2  # balanced
     configs[y == 1] = _related(configs[y == 1], pairs, M, task, noise, rng)
@@ -141,3 +144,47 @@ def images(side, M, task, n, rng, noise=0.1):
         raise ValueError(f"side must be >= 4, got {side}")
     M, task = _as_symbols(M), _as_task(task)
     return _draw(side * side, M, task, partners(side * side, task, side), n, noise, rng)
+
+
+def _pair_table(M, task, noise):
+    """T[a, b] (M, M): the probability of a class-1 pair (first, partner) = (a, b)."""
+    a, b = np.meshgrid(np.arange(M), np.arange(M), indexing="ij")  # a: first's symbol, b: partner's own draw
+    sent = a if task == "local" else b % (M // 2) + (M // 2) * (a >= M // 2)
+    T = np.full((M, M), noise / M**2)  # broken: both independent and uniform
+    np.add.at(T, (a.ravel(), sent.ravel()), (1 - noise) / M**2)
+    return T
+
+
+def population(N, M, task, noise=0.1, side=None):
+    """The population data tensor of a task: what the empirical one of :func:`sequences` (or :func:`images`) tends to.
+
+    D = E[y f(x_1) (x) ... (x) f(x_N)] with y = +1 for class 1 and -1 for class 0 and
+    one-hot features, so D[x] = (P_1(x) - P_0(x)) / 2 with P_c the distribution of class c:
+    P_0 = 1 / M**N (independent uniform symbols), P_1 the product over the pairs of a
+    pair table T (M, M). Its Schmidt spectrum across a partition is the task's own
+    entanglement there, free of the sampling noise a finite sample adds.
+
+    Parameters
+    ----------
+    N, M, task, noise
+        As in :func:`sequences` (for images N = side**2).
+    side : int, optional
+        The grid side, for the task of :func:`images`.
+
+    Returns
+    -------
+    ndarray, shape (M,) * N
+        Refused before any work if M**N is too large to hold.
+    """
+    M, task, noise = _as_symbols(M), _as_task(task), _as_noise(noise)
+    N = as_int(N, "N", minimum=4)
+    if N % 2 or (side is not None and as_int(side, "side", minimum=4) ** 2 != N):
+        raise ValueError(f"N must be even (inputs related in pairs), and side**2 for images; got N={N}, side={side}")
+    guard_dense((M,) * N, "population data tensor")
+    pairs = partners(N, task, side)
+    P1, order = np.ones(()), []
+    for a, b in pairs:
+        P1 = np.multiply.outer(P1, _pair_table(M, task, noise))  # (..., first, partner)
+        order += [int(a), int(b)]
+    P1 = P1.transpose(np.argsort(order))  # axis j = input j
+    return (P1 - 1.0 / M**N) / 2

@@ -16,6 +16,8 @@ from .. import diagrams as _diagrams
 from .. import partitions as _partitions
 from .._validate import as_int as _as_int, as_ints as _as_ints
 from ..convac import ConvAC
+from ..data import population as _population
+from ..tensors import schmidt_rank as _schmidt_rank
 from ..experiments import width_design as _experiment
 from .panel import Panel
 
@@ -73,12 +75,15 @@ def build_width_design(widths=(4, 2, 2), task="local (even | odd)", budget=176, 
         fig, (ax_cut, ax_acc) = plt.subplots(1, 2, figsize=(10.0, 3.6), layout="constrained")
     names = ["left | right", "even | odd"]
     bars = ax_cut.bar(names, [0, 0], color=_diagrams.COLORS["bound"], alpha=0.8, label="min cut of this design")
-    needs = [_N // 2, _N // 2 * _np.log2(_M)]  # log2 of the rank the tasks' relations need: 2^(N/2), M^(N/2)
-    ax_cut.scatter(names, needs, marker="_", s=900, color="black", zorder=3, label="rank the task's relations need")
-    _diagrams.new_axes("min cut of each partition", None, "log2 rank bound (bits)", ax=ax_cut)
+    needs = [_np.log2(_schmidt_rank(_population(_N, _M, t, settings["noise"]), _partition(t)))  # 15 and 255
+             for t in ("global", "local")]  # log2 of each task's population rank across its own partition
+    ax_cut.scatter(names, needs, marker="_", s=900, color="black", zorder=3,
+                   label="rank the task needs (population tensor)")
+    _diagrams.new_axes("min cut of each partition", "partition of the 8 inputs", "log2 rank bound (bits)", ax=ax_cut)
     ax_cut.set_ylim(0, 9)
     ax_cut.legend(fontsize=8, loc="upper left")
-    _diagrams.new_axes("trained designs", "log2 min cut of the task's partition (bits)", "test accuracy", ax=ax_acc)
+    _diagrams.new_axes("trained designs", "log2 min cut of the task's partition (bits)", "test accuracy (fraction correct)",
+                       ax=ax_acc)
     ax_acc.set_xlim(-0.2, 9)
     ax_acc.set_ylim(0.4, 1.0)
     ax_acc.axhline(0.5, color="gray", linestyle=":", linewidth=1)
