@@ -221,6 +221,7 @@ NOT_MEASURED = [
 def cases(quick):
     import ops
     import ops_models
+    import ops_vmc
 
     yield lambda: ops.case_from_dense("random", None, quick)
     yield lambda: ops.case_from_dense("random", 64, quick)
@@ -239,6 +240,7 @@ def cases(quick):
     yield lambda: ops_models.case_convac_train(quick)
     yield lambda: ops_models.case_rac_train(quick)
     yield lambda: ops_models.case_log_forward(quick)
+    yield from ops_vmc.cases(quick)
     yield lambda: ops.case_mincut(quick)
     for N in ((10, 14) if quick else (16, 20)):
         yield lambda N=N: ops.case_ising_build(N, quick)

@@ -201,3 +201,58 @@ def rac_log_loss_grad(X, h0, W_H, W_I, W_O, g, chunk=1024):
             h = (h @ wh.T) * (x[:, t, :] @ wi.T)
         (g[s:s + chunk] * torch.log(torch.abs(h @ wo))).sum().backward()
     return [a.grad for a in leaves]
+
+
+def _energy(psi, H):
+    """<psi|H|psi> / <psi|psi> for real amplitudes psi (autograd through the sparse product)."""
+    Hpsi = torch.sparse.mm(H, psi[:, None])[:, 0]
+    return psi @ Hpsi / (psi @ psi)
+
+
+def convac_energy_grad(weights, H, N):
+    """E and dE/dweights of a deep 1D ConvAC (unshared, window 2) by autograd, all amplitudes at once.
+
+    The coefficient tensor is contracted as a tree: each leaf a table (M, r0), each pooling
+    the outer product of two blocks' tables (D^2, r), each conv a matmul; the last pooling
+    and w_out give all M^N amplitudes in site order. weights: [W0 (N, r0, M), W1, ..., w_out].
+    """
+    leaves = [w.detach().clone().requires_grad_(True) for w in weights]
+    *layers, w_out = leaves
+    T = layers[0].transpose(1, 2)  # (N, M, r0)
+    for W in layers[1:]:
+        n, D, r = T.shape
+        P = (T[0::2, :, None, :] * T[1::2, None, :, :]).reshape(n // 2, D * D, r)  # (n/2, D^2, r)
+        T = P @ W.transpose(1, 2)  # (n/2, D^2, r_l)
+    psi = (T[0][:, None, :] * T[1][None, :, :]).reshape(-1, T.shape[2]) @ w_out  # (M^N,)
+    E = _energy(psi, H)
+    E.backward()
+    return E.detach(), [a.grad for a in leaves]
+
+
+def convac_energy_grad_batched(weights, H, X, chunk=4096):
+    """The same gradient with the amplitudes from convac_forward's layout on all one-hot inputs X (B, N, M)."""
+    leaves = [w.detach().clone().requires_grad_(True) for w in weights]
+    *layers, w_out = leaves
+    W0t, Wst = layers[0].transpose(1, 2), [W.transpose(1, 2) for W in layers[1:]]
+    parts = []
+    for s in range(0, X.shape[0], chunk):
+        v = torch.bmm(X[s:s + chunk].transpose(0, 1), W0t)  # (N, b, r0)
+        for Wt in Wst:
+            v = torch.bmm(v[0::2] * v[1::2], Wt)  # (n, b, r_l)
+        parts.append((v[0] * v[1]) @ w_out)
+    E = _energy(torch.cat(parts), H)
+    E.backward()
+    return E.detach(), [a.grad for a in leaves]
+
+
+def rbm_energy_grad(weights, H, N):
+    """E and dE/d[a, b, w] of a fully connected RBM by autograd: log psi of all 2^N spin configurations."""
+    a, b, w = (x.detach().clone().requires_grad_(True) for x in weights)
+    x = torch.arange(2**N)
+    s = (1 - 2 * ((x[:, None] >> torch.arange(N - 1, -1, -1)) & 1)).to(torch.float64)  # (2^N, N), site 0 first
+    theta = s @ w.T + b  # (2^N, H)
+    log_psi = s @ a + torch.logaddexp(theta, -theta).sum(dim=1)  # log(2 cosh theta) summed over the units
+    psi = torch.exp(log_psi - log_psi.max().detach())  # the scale, held fixed, drops out of E
+    E = _energy(psi, H)
+    E.backward()
+    return E.detach(), [a.grad, b.grad, w.grad]

@@ -18,10 +18,13 @@ def _solutions():
     ns = {}
     for path in sorted((ROOT / "solutions").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
-                src = "\n".join(l for l in cell.source.split("\n") if not l.startswith("tl.checks."))
-                exec(compile(src, f"{path.name}", "exec"), {"np": np, "tl": tl}, ns)
+        code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+        env = {"np": np, "tl": tl}
+        exec(compile(code[0], f"{path.name}", "exec"), env)  # the notebook's own imports (e.g. a module alias)
+        for source in code:
+            if "# BEGIN SOLUTION" in source:
+                src = "\n".join(l for l in source.split("\n") if not l.startswith("tl.checks."))
+                exec(compile(src, f"{path.name}", "exec"), env, ns)
     return ns
 
 
@@ -202,6 +205,16 @@ def _dup_relabelled(rule, reverse_out=False):
 W00, W01 = checks.HAND_CONVAC["layers"][0]
 W_OUT = checks.HAND_CONVAC["w_out"]
 HAND_A = np.einsum("c,cd,ce->de", W_OUT, W00, W01)
+
+
+def _scaled_gradient(net, H, factor):
+    E, grads = S["energy_gradient"](net, H)
+    return E, [factor * g for g in grads]
+
+
+def _changed_choice(key, value, scenario="2D lattice, any architecture, F >= 0.99"):
+    answer = S["choose_architecture"]()
+    return {**answer, scenario: {**answer[scenario], key: value}}
 
 
 WRONG = [
@@ -389,6 +402,13 @@ WRONG = [
     ("choose", _changed("choose", {"2D area law": "MPS"}), "the top half"),
     ("choose", _changed("choose", {"2D volume law, fewest parameters": "RBM, full"}), "alpha^2 = 4,096 units"),
     ("choose", _changed("choose", {"2D volume law, fewest parameters": "RBM, local"}), "one shared w x w filter"),
+    # 10
+    ("fidelity_bound", lambda s, k: np.sort(s)[::-1][:k].sum() / np.sum(s), "singular values, not probabilities"),
+    ("fidelity_bound", lambda s, k: 1 - S["fidelity_bound"](s, k), "1 - bound"),
+    ("energy_gradient", lambda net, H: _scaled_gradient(net, H, 0.5), "without the factor 2"),
+    ("energy_gradient", lambda net, H: _scaled_gradient(net, H, -1.0), "opposite sign"),
+    ("choose_architecture", lambda: _changed_choice("rank", 2), "not 2"),
+    ("choose_architecture", lambda: _changed_choice("cut", "checkerboard"), "lowest across"),
 ]
 
 

@@ -14,7 +14,7 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 SETS = ["01_tensors_and_diagrams", "02_entanglement", "03_matrix_product_states",
         "04_tree_tensor_networks", "05_convac_is_a_tree", "06_rac_is_an_mps", "07_designing_widths",
-        "08_information_reuse", "09_entanglement_scaling"]
+        "08_information_reuse", "09_entanglement_scaling", "10_capstone_variational_states"]
 
 
 def _load_tool():

@@ -49,6 +49,7 @@ from . import scaling
 from . import spins
 from . import train
 from .tree import TreeTN, mera_graph
+from . import vmc
 # --- end of modules ---
 
 _LAZY = {"diagrams", "widgets", "checks"}

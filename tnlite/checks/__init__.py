@@ -31,6 +31,7 @@ from .rac import HAND_RAC_CUT, check_rac_min_cut_predictions, check_rac_mps_core
 from .reuse import check_duplicated_operands, check_light_cone_rank, check_partition_without_gain
 from .scaling import check_choose, check_deep_rac_bound, check_hand_bounds, check_rbm_params, check_rbm_rank_bound
 from .width_design import check_layer_allocations, check_pool_backward, check_which_design_wins
+from .capstone import SCENARIOS, check_choose_architecture, check_energy_gradient, check_fidelity_bound
 
 __all__ = [
     # 01 tensors and diagrams
@@ -53,4 +54,6 @@ __all__ = [
     "check_light_cone_rank", "check_duplicated_operands", "check_partition_without_gain",
     # 09 entanglement scaling
     "check_hand_bounds", "check_rbm_rank_bound", "check_rbm_params", "check_deep_rac_bound", "check_choose",
+    # 10 capstone
+    "check_fidelity_bound", "check_energy_gradient", "check_choose_architecture",
 ]

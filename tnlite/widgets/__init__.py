@@ -15,6 +15,7 @@ from .._optional import require as _require
 
 _require("tnlite.widgets", "matplotlib", "ipywidgets")
 
+from .capstone import build_fidelity_ceiling
 from .convac import build_convac_partition
 from .entanglement import build_entanglement_profile, build_mps_truncation
 from .matricization import build_matricization
