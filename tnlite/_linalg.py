@@ -8,6 +8,7 @@ Why each route is the fast one is measured in benchmarks/README.md.
 from __future__ import annotations
 
 import functools
+import math
 import os
 
 import numpy as np
@@ -311,3 +312,36 @@ def chain_amplitudes(cores, configs, p):
                 v = w
         out[start:start + b] = v[:, 0]
     return out
+
+
+def times_power_of_two(A, e):
+    """A * 2**e, exactly (a power of 2 only moves exponents), in two steps so that neither
+    factor overflows (2.0**e alone does for |e| > 1023)."""
+    if e == 0:
+        return A
+    half = e // 2
+    return A * 2.0**half * 2.0 ** (e - half)
+
+
+def with_safe_norm(A):
+    """(B, norm2, e) with A = B * 2**e and norm2 = ||B||**2, computed without overflow or underflow.
+
+    Squares are what overflow (a state scaled by 1e160) or vanish (by 1e-200) long before
+    the entries do; so do the entries of a Gram matrix B B^H. When ||A||**2 is comfortably
+    inside the float range (between sqrt(tiny) and sqrt(max) of A's dtype, where entries
+    too small to square carry a relative weight below MAX_DENSE_ENTRIES * sqrt(tiny)) A
+    itself is returned with e = 0, at the cost of the norm alone. Otherwise A is rescaled
+    by the power of 2 that brings its largest |entry| into [0.5, 1): exact, so results
+    that do not depend on the scale (entropies, isometric cores) are unchanged.
+    `A` is a float or complex array; for the zero array, (A, 0.0, 0).
+    """
+    norm2 = float(np.vdot(A, A).real)
+    info = np.finfo(A.dtype)
+    if np.sqrt(info.tiny) < norm2 < np.sqrt(info.max):
+        return A, norm2, 0
+    amax = float(np.max(np.abs(A))) if A.size else 0.0
+    if amax == 0:
+        return A, 0.0, 0
+    e = math.frexp(amax)[1]  # amax = m 2**e, 0.5 <= m < 1
+    B = times_power_of_two(A, -e)
+    return B, float(np.vdot(B, B).real), e

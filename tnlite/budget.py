@@ -31,8 +31,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import scaling as _sc
-from ._validate import as_int, as_power_of_two
-from .mps import MPS
+from ._validate import as_int, as_power_of_two, guard_length
+from .mps import MPS, _core_shape, _distinct_cores, _n_entries
 from .rac import RAC
 from .reuse import OverlappingConvAC
 from .rbm import RBM, rbm_sites
@@ -51,14 +51,14 @@ def params_mps(N, chi, d=2, shared=False):
     long enough for a full core.
     """
     N, chi, d = as_int(N, "N", minimum=1), as_int(chi, "chi", minimum=1), as_int(d, "d", minimum=1)
-    b = [1] + _sc._mps_bonds(N, chi, d) + [1]
+    shapes = [_core_shape(t, N, d, chi) for t, _ in _distinct_cores(N, d, chi)]  # O(log chi) shapes, whatever N
     if not shared:
-        return sum(b[t] * d * b[t + 1] for t in range(N))
+        return _n_entries(N, d, chi)  # closed form
     # core t uses the top-left b[t] x b[t+1] corner: rows below a height reach as far right as the widest core
     # at least that tall, so the union is a staircase, summed from the tallest cores down
-    widest, used, heights = {}, 0, sorted({b[t] for t in range(N)}, reverse=True)
-    for t in range(N):
-        widest[b[t]] = max(widest.get(b[t], 0), b[t + 1])
+    widest, used, heights = {}, 0, sorted({left for left, _, _ in shapes}, reverse=True)
+    for left, _, right in shapes:
+        widest[left] = max(widest.get(left, 0), right)
     reach = 0
     for h, below in zip(heights, heights[1:] + [0]):
         reach = max(reach, widest[h])
@@ -148,9 +148,10 @@ def params_overlapping_convac(M, r, K, depth, grid, shared=False):
     M, r, K = as_int(M, "M", minimum=1), as_int(r, "r", minimum=1), as_int(K, "K", minimum=1)
     depth = as_int(depth, "depth", minimum=0)
     grid = (as_int(grid, "grid", minimum=1),) if np.ndim(grid) == 0 else tuple(as_int(g, "grid", minimum=1) for g in grid)
-    positions = [math.prod(s - l * (K - 1) for s in grid) for l in range(depth + 1)]
-    if positions[-1] < 1 or min(grid) < depth * (K - 1) + 1:
+    if min(grid) < depth * (K - 1) + 1:  # before the depth + 1 layers are listed
         raise ValueError(f"depth={depth} with K={K} leaves no position on a grid of {grid}")
+    guard_length(depth, "depth", "one count per layer")  # K = 1 allows any depth
+    positions = [math.prod(s - l * (K - 1) for s in grid) for l in range(depth + 1)]
     ins = [M] + [r] * depth
     taps = K ** len(grid)
     n = [1 if shared else positions[l + 1] for l in range(depth)] + [1 if shared else positions[-1]]
@@ -326,8 +327,10 @@ def afford(name, budget, system, dim=1, largest=4096):
         raise ValueError(f"name must be one of {list(ARCHITECTURES)}, got {name!r}")
     arch = ARCHITECTURES[name]
     budget, system = as_int(budget, "budget", minimum=1), as_int(system, "system", minimum=2)
-    if dim not in arch.dims:
-        raise ValueError(f"{name} has no {dim}D bound here (dims {arch.dims})")
+    if isinstance(dim, (bool, np.bool_)) or dim not in arch.dims:
+        raise ValueError(f"{name} has no {dim}D bound here: dim must be one of {arch.dims}, got {dim!r}")
+    largest = as_int(largest, "largest", minimum=0)
+    guard_length(system, "system", "the chain's sites or the lattice's", power=dim)
     best = None
     if arch.most is not None:
         largest = min(largest, arch.most(dim))

@@ -45,7 +45,7 @@ import numpy as np
 
 from ._linalg import conv_chunk, haar_isometries, matmul, mod, product_over_positions, unit_vector
 from ._validate import (as_array, as_configs, as_conv_layers, as_flag, as_int, as_ints, as_power_of_two, as_prime,
-                        as_residues, as_rng, as_upstream, guard_dense)
+                        as_residues, as_rng, as_upstream, guard_dense, guard_length, guard_uniform)
 from .network import Graph, Network
 
 __all__ = ["ConvAC", "interleaved_rank"]
@@ -57,7 +57,8 @@ def interleaved_rank(N, M, widths, k):
     Alternating blocks of 2**k inputs (:func:`tnlite.partitions.interleaved`) give rank
     f(k)**(N / 2**(k+1)) with f(0) = min(M, r_0) and f(k) = min(r_{k-1}, r_k, f(k-1)**2):
     a block of 2**k inputs is cut off at its conv node's input leg r_{k-1} or output leg
-    r_k, or below it.
+    r_k, or below it. An exact integer: refused (ValueError) above 2**20 bits, whose
+    writing out would take minutes; the message gives its log2.
     """
     N, L = as_power_of_two(N, "N")
     M = as_int(M, "M", minimum=1)
@@ -68,7 +69,16 @@ def interleaved_rank(N, M, widths, k):
     f = min(M, widths[0])
     for i in range(1, k + 1):
         f = min(widths[i - 1], widths[i], f * f)
-    return f ** (N // 2 ** (k + 1))
+    blocks = N // 2 ** (k + 1)
+    bits = blocks * math.log2(f) if f > 1 else 0.0
+    if bits > _MAX_RANK_BITS:  # pow() would run for minutes (or out of memory) to write it out
+        raise ValueError(f"N={N} is too large for interleaved_rank: the rank {f}**{blocks} is an integer of about "
+                         f"{bits:.4g} bits, beyond the 2**20 computed exactly; its log2 is {bits:.17g}")
+    return f**blocks
+
+
+#: Largest exact rank interleaved_rank writes out, in bits (pow(3, 2**19) takes 0.1 s).
+_MAX_RANK_BITS = 2**20
 
 
 def _product_half(T, p):
@@ -173,6 +183,7 @@ class ConvAC(Network):
             layers = [as_residues(W, p, f"layers[{l}]") for l, W in enumerate(layers)]
             w_out = as_residues(w_out, p, "w_out")
         widths = as_conv_layers(layers, w_out, N, self.pool)
+        guard_length(N, "N", "the per-position lists phys_dims and order")  # shared layers allow any N
         self.layers, self.w_out, self.p = tuple(layers), w_out, p
         self.N, self.L, self.M = N, len(layers), layers[0].shape[-1]
         self.widths = tuple(widths)
@@ -376,7 +387,7 @@ class ConvAC(Network):
         """
         N, M, p, w = self.N, self.M, self.p, self.pool
         self._require_one_score("to_dense")
-        guard_dense((M,) * N, f"{type(self).__name__} coefficient tensor")
+        guard_uniform(M, N, f"{type(self).__name__} coefficient tensor")
         T = self._full(0).transpose(0, 2, 1)  # (N, M, r_0): (position, d, channel)
         for l in range(1, self.L):
             n, D, r = T.shape

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_flag, as_int, as_ints, as_power_of_two, as_prime, as_rng
+from ._validate import as_flag, as_int, as_ints, as_power_of_two, as_prime, as_rng, guard_length
 from .convac import ConvAC, _delta3, _random_weights
 
 __all__ = ["ConvAC2D", "zorder"]
@@ -24,6 +24,7 @@ __all__ = ["ConvAC2D", "zorder"]
 def zorder(side):
     """Quad-tree (Z) order of a side x side grid: order[i] = row * side + col of tree position i."""
     side, L = as_power_of_two(side, "side")
+    guard_length(side, "side", "the side x side grid's positions", power=2)
     z = np.arange(side * side)
     row, col = np.zeros_like(z), np.zeros_like(z)
     for b in range(L):
@@ -89,6 +90,7 @@ class ConvAC2D(ConvAC):
         """
         side, L = as_power_of_two(side, "side")
         M = as_int(M, "M", minimum=1)
+        guard_length(side, "side", "the side x side grid's positions", power=2)
         widths = as_ints(widths, "widths", L, f"a {side} x {side} grid needs log2({side})={L}")
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)

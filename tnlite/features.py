@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, as_configs, as_int, as_positive_real
+from ._validate import as_array, as_configs, as_int, as_positive_real, guard_dense
 
 __all__ = ["one_hot", "gaussian_features"]
 
@@ -30,6 +30,7 @@ def one_hot(configs, M):
     c = as_array(configs, "configs")
     if c.ndim != 2:
         raise ValueError(f"configs must have shape (B, N), got {c.shape}")
+    guard_dense(c.shape + (M,), f"one-hot features (B x N configurations x M={M})")
     c = as_configs(c, c.shape[1], M)
     return (c[..., None] == np.arange(M)).astype(np.float64)  # (B, N, M)
 
@@ -43,8 +44,9 @@ def gaussian_features(x, centers, width=None):
         One real input per position.
     centers : array_like of float, shape (M,)
     width : float, optional
-        Common width, a finite number > 0; by default the smallest spacing between
-        distinct neighbouring sorted centres (1 when all centres coincide).
+        Common width, a finite number > 0 (any: 1e-300 and 1e308 work); by default the
+        smallest spacing between distinct neighbouring sorted centres (1 when all centres
+        coincide).
 
     Returns
     -------
@@ -62,4 +64,9 @@ def gaussian_features(x, centers, width=None):
         gaps = gaps[gaps > 0]
         width = float(gaps.min()) if gaps.size else 1.0
     width = as_positive_real(width, "width")
-    return np.exp(-((x[..., None] - centers) ** 2) / (2.0 * width**2))  # (B, N, M)
+    z = x[..., None] - centers  # (B, N, M)
+    z /= width  # before squaring: width**2 would overflow (width 1e155) or vanish (1e-162)
+    with np.errstate(over="ignore"):  # z**2 = inf far from every centre: exp(-inf) = 0 is right
+        np.multiply(z, z, out=z)
+    z *= -0.5
+    return np.exp(z, out=z)

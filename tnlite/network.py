@@ -123,7 +123,12 @@ class Network:
         raise NotImplementedError
 
     def score(self, X):
-        """The network's output on features X of shape (B, N, M); shape (B,)."""
+        """The network's output on features X of shape (B, N, M); shape (B,).
+
+        A product of about N factors: its size moves exponentially with N (1e-50 at
+        N = 256 is common) and past the float range it is 0 or inf without a warning.
+        Where the size matters, :meth:`log_abs_score` gives log|score| and its sign.
+        """
         raise NotImplementedError
 
     def log_abs_score(self, X):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_int, as_rows
+from ._validate import as_int, as_rows, guard_length
 
 __all__ = ["contiguous", "halves", "interleaved", "checkerboard", "left_right_2d", "parse"]
 
 
 def contiguous(N, t):
     """The first t particles: the cut after particle t-1 (0 < t < N)."""
-    N = as_int(N, "N", minimum=2)
+    N = guard_length(as_int(N, "N", minimum=2), "N", "the list of particles")
     t = as_int(t, "t", minimum=1)
     if t >= N:
         raise ValueError(f"t must be in 1..N-1 = 1..{N - 1} (a cut with particles on both sides), got {t}")
@@ -35,8 +35,10 @@ def interleaved(N, k=0):
 
     N must be a multiple of 2**(k+1), so that both sides hold N / 2**(k+1) whole blocks.
     """
-    N = as_int(N, "N", minimum=2)
+    N = guard_length(as_int(N, "N", minimum=2), "N", "the list of particles")
     k = as_int(k, "k", minimum=0)
+    if k >= N.bit_length():  # 2**(k+1) > 2 N: no whole blocks (and 2**k may be too long to print)
+        raise ValueError(f"k must be below log2(N) (2**(k+1) must divide N={N}), got {k}")
     if N % 2 ** (k + 1):
         raise ValueError(f"interleaved blocks of 2**k = {2**k} need N a multiple of 2**(k+1) = {2 ** (k + 1)}, "
                          f"got N={N}")
@@ -45,8 +47,10 @@ def interleaved(N, k=0):
 
 def checkerboard(side, k=0):
     """Squares of 2**k x 2**k cells coloured like a chessboard; the square at (0, 0) is in P."""
-    side = as_int(side, "side", minimum=2)
+    side = guard_length(as_int(side, "side", minimum=2), "side", "the side x side grid's cells", power=2)
     k = as_int(k, "k", minimum=0)
+    if k >= side.bit_length():  # 2**(k+1) > 2 side: no whole squares (and 2**k may be too long to print)
+        raise ValueError(f"k must be below log2(side) (2**(k+1) must divide side={side}), got {k}")
     if side % 2 ** (k + 1):
         raise ValueError(f"a checkerboard of {2**k} x {2**k} squares needs side a multiple of {2 ** (k + 1)}, "
                          f"got side={side}")
@@ -56,7 +60,7 @@ def checkerboard(side, k=0):
 
 def left_right_2d(side):
     """The left half of the columns of a side x side grid."""
-    side = as_int(side, "side", minimum=2)
+    side = guard_length(as_int(side, "side", minimum=2), "side", "the side x side grid's cells", power=2)
     j = np.arange(side * side)
     return tuple(int(x) for x in j[j % side < side // 2])
 

@@ -45,7 +45,7 @@ import numpy as np
 
 from ._rbm_modp import psi_mod_p
 from ._validate import (as_array, as_configs, as_features, as_int, as_prime, as_rbm_weights, as_rng, as_rows, as_upstream,
-                        guard_dense)
+                        guard_dense, guard_length)
 from .network import Graph, Network
 
 __all__ = ["RBM", "rbm_sites"]
@@ -88,7 +88,7 @@ def rbm_sites(N, n_hidden, window, grid=None):
     -------
     ndarray of int, shape (n_hidden, window) in 1D or (n_hidden, window**2) in 2D; or None
     """
-    N = as_int(N, "N", minimum=1)
+    N = guard_length(as_int(N, "N", minimum=1), "N", "the list of sites")
     n_hidden = as_int(n_hidden, "n_hidden", minimum=0)
     if window is None:
         if grid is not None:
@@ -98,11 +98,13 @@ def rbm_sites(N, n_hidden, window, grid=None):
     if grid is None:
         if window > N:
             raise ValueError(f"window={window} is larger than the system, N={N} sites")
+        guard_dense((n_hidden, window), f"hidden units' sites (n_hidden={n_hidden} x window={window})")
         starts = np.arange(N - window + 1)
         return starts[np.arange(n_hidden) % starts.size, None] + np.arange(window)  # (H, window)
     rows, cols = _as_grid(grid, N)
     if window > min(rows, cols):
         raise ValueError(f"window={window} is larger than the {rows} x {cols} grid")
+    guard_dense((n_hidden, window, window), f"hidden units' sites (n_hidden={n_hidden} x window^2={window}^2)")
     i, j = np.divmod(np.arange((rows - window + 1) * (cols - window + 1)), cols - window + 1)
     di, dj = np.divmod(np.arange(window * window), window)
     pos = np.arange(n_hidden) % i.size
@@ -230,13 +232,17 @@ class RBM(Network):
             return (X[:, :, 0] - X[:, :, 1]).astype(np.int64)
         if np.iscomplexobj(X):
             raise TypeError(f"X must be real, got dtype {X.dtype}")
+        X = X.astype(np.float64, copy=False) if X.dtype == bool else X  # bools do not subtract
         return X[:, :, 0] - X[:, :, 1]  # one-hot: (1, 0) -> s = +1, (0, 1) -> s = -1
 
     def score(self, X):
         """psi on features X (B, N, 2), reading each spin as s_j = X[:, j, 0] - X[:, j, 1].
 
         One-hot features give :meth:`amplitudes`. Not multilinear in X (exp and cosh of it):
-        on other features it is not the coefficient tensor contracted with X.
+        on other features it is not the coefficient tensor contracted with X. Unnormalised:
+        exp of a sum over N visible and n_hidden hidden units (``random(256, 8)``: 1e2 to
+        1e6 on one-hot inputs, measured), so it overflows to inf for large N or weights;
+        :meth:`log_abs_score` gives log|score| and its sign, finite at any N.
         """
         s = self._feature_spins(X)
         return self._psi_mod_p(s) if self.p is not None else self._exp(self._log_psi(s))

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._validate import as_int, as_power_of_two
+from ._validate import as_int, as_power_of_two, guard_dense, guard_length
 from .mincut import min_cut
 from .rbm import rbm_sites
 from .tree import mera_graph
@@ -50,7 +50,9 @@ def bits(rank):
 def region_1d(ell, N=None):
     """(N, rows) for the first `ell` sites of a chain of N sites (N = 2 ell by default)."""
     ell = as_int(ell, "ell", minimum=1)
+    name = "2 ell (the default N)" if N is None else "N"
     N = 2 * ell if N is None else as_int(N, "N", minimum=2)
+    guard_length(N, name, "the chain's sites")
     if ell >= N:
         raise ValueError(f"ell must be in 1..N-1 = 1..{N - 1} (sites on both sides), got ell={ell}")
     return N, tuple(range(ell))
@@ -59,6 +61,7 @@ def region_1d(ell, N=None):
 def region_2d(alpha, side, top=None, left=None):
     """rows of the alpha x alpha block with corner (top, left) on a side x side lattice (centred by default)."""
     alpha, side = as_int(alpha, "alpha", minimum=1), as_int(side, "side", minimum=2)
+    guard_length(side, "side", "the side x side lattice's sites", power=2)
     if alpha >= side:
         raise ValueError(f"alpha={alpha} must be smaller than side={side}: the block needs sites outside it")
     top = (side - alpha) // 2 if top is None else as_int(top, "top", minimum=0)
@@ -275,6 +278,7 @@ def deep_rac_1d(ell, M, R, depth, N=None):
     depth = as_int(depth, "depth", minimum=1)
     N, rows = region_1d(ell, N)
     ell = len(rows)
+    guard_dense((depth, depth, N - ell), f"degree table of {depth} layers over {N - ell} steps")  # the work below
     monomials = math.prod(math.comb(R + D - 1, D) for D in _rac_degrees(depth, N - ell))
     return min(monomials, M**ell, M ** (N - ell))
 

@@ -19,7 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ._validate import all_finite, as_array, as_flag, as_int, as_real, guard_dense
+from ._validate import (all_finite, as_array, as_flag, as_int, as_linalg_dtype, as_real, guard_dense, guard_length,
+                        guard_uniform)
 
 __all__ = ["tfim_hamiltonian", "tfim_operator", "tfim_lattice", "lattice_bonds", "heisenberg_hamiltonian", "ground_state"]
 
@@ -31,7 +32,7 @@ def _check_chain(N, periodic):
     periodic = as_flag(periodic, "periodic")
     if periodic and N < 3:
         raise ValueError(f"a periodic chain needs N >= 3 (N=2 would count its one bond twice), got N={N}")
-    guard_dense((2,) * N, "state vector")
+    guard_uniform(2, N, "state vector")
     # every row stores the diagonal and up to N off-diagonal entries
     guard_dense((N + 1, 2**N), "sparse Hamiltonian's stored entries")
     return N
@@ -125,7 +126,7 @@ def lattice_bonds(side, periodic=False):
 
     Open boundaries by default: 2 side (side - 1) bonds; periodic (side >= 3): 2 side**2.
     """
-    side = as_int(side, "side", minimum=2)
+    side = guard_length(as_int(side, "side", minimum=2), "side", "the side x side lattice's sites", power=2)
     periodic = as_flag(periodic, "periodic")
     if periodic and side < 3:
         raise ValueError(f"a periodic lattice needs side >= 3 (side=2 would count each bond twice), got {side}")
@@ -157,8 +158,8 @@ def tfim_lattice(side, J=1.0, h=1.0, periodic=False):
     -------
     scipy.sparse.csr_matrix, shape (2**N, 2**N), real
     """
+    N = _check_chain(as_int(side, "side", minimum=2) ** 2, False)  # the state's size first: bonds take a loop over sites
     bonds = lattice_bonds(side, periodic)
-    N = _check_chain(as_int(side, "side") ** 2, False)
     J, h = as_real(J, "J"), as_real(h, "h")
     x = np.arange(2**N, dtype=np.int32)
     antiparallel = np.zeros(2**N, dtype=np.int32)
@@ -301,7 +302,7 @@ def ground_state(H, tol=0.0):
         degenerate ground level, psi is one vector of the ground space.
     """
     if not (sp.issparse(H) or isinstance(H, LinearOperator)):
-        H = as_array(H, "H", ndim=2)  # refuses nan and inf
+        H = as_linalg_dtype(as_array(H, "H", ndim=2), "H")  # refuses nan and inf
     elif sp.issparse(H):
         data = H.data if H.format in ("csr", "csc", "coo", "bsr", "dia") else H.tocsr().data  # stored entries
         if np.issubdtype(data.dtype, np.inexact) and not all_finite(data):

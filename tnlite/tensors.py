@@ -9,12 +9,14 @@ allocating it, with a ValueError that names the size.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _modp
-from ._linalg import singular_values
-from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_flag, as_int, as_nonnegative, as_prime, as_rng, as_rows,
-                        guard_dense)
+from ._linalg import singular_values, with_safe_norm
+from ._validate import (MAX_DENSE_ENTRIES, as_array, as_base, as_flag, as_int, as_linalg_dtype, as_nonnegative, as_prime,
+                        as_rng, as_rows, guard_dense, guard_uniform)
 
 __all__ = [
     "MAX_DENSE_ENTRIES",
@@ -58,8 +60,8 @@ def matricize(A, rows):
     A = as_array(A, "A", min_ndim=1)
     rows = as_rows(rows, A.ndim)
     cols = tuple(j for j in range(A.ndim) if j not in rows)
-    n_rows = int(np.prod([A.shape[j] for j in rows], dtype=np.int64))
-    return A.transpose(rows + cols).reshape(n_rows, -1)
+    n_rows = math.prod(A.shape[j] for j in rows)
+    return A.transpose(rows + cols).reshape(n_rows, math.prod(A.shape[j] for j in cols))
 
 
 def schmidt_values(A, rows):
@@ -71,7 +73,7 @@ def schmidt_values(A, rows):
     -------
     ndarray, shape (min(dim P, dim Q),)
     """
-    return singular_values(matricize(A, rows))
+    return singular_values(as_linalg_dtype(matricize(A, rows), "A"))
 
 
 def schmidt_rank(A, rows, tol=None):
@@ -93,7 +95,7 @@ def schmidt_rank(A, rows, tol=None):
     """
     if tol is not None:
         tol = as_nonnegative(tol, "tol")
-    mat = matricize(A, rows)
+    mat = as_linalg_dtype(matricize(A, rows), "A")
     s = singular_values(mat)
     if s.size == 0 or s[0] == 0:
         return 0
@@ -108,18 +110,20 @@ def entropy_from_schmidt(s, base=2):
     Parameters
     ----------
     s : array_like, shape (k,)
-        Schmidt values (or any singular values; they are normalised here), finite and
-        not all zero.
+        Schmidt values (or any singular values; they are normalised here, so their scale
+        does not matter), finite and not all zero.
     base : float
         2 for bits (default), numpy.e for nats.
     """
     base = as_base(base)
     s = np.abs(as_array(s, "s", ndim=1))
-    p = s**2
-    total = p.sum()
-    if total == 0:
+    if s.size == 0:
+        raise ValueError("s is empty: an entropy needs at least one Schmidt value")
+    top = s.max()
+    if top == 0:
         raise ValueError("s is all zeros: the zero tensor has no entanglement entropy")
-    p = p[p > 0] / total
+    p = (s / top) ** 2  # divided first: s**2 overflows at 1e155 and vanishes at 1e-162
+    p = p[p > 0] / p.sum()
     return float(-(p * np.log(p)).sum() / np.log(base))
 
 
@@ -129,7 +133,8 @@ def entanglement_entropy(A, rows, base=2):
     Parameters
     ----------
     A : array_like, shape (d_0, ..., d_{N-1}), real or complex
-        Finite entries, not all zero.
+        Finite entries, not all zero, of any scale (a state far from the unit sphere is
+        rescaled by a power of 2 first, so its squares neither overflow nor vanish).
     rows : sequence of int
     base : float
         2 for bits (default), numpy.e for nats.
@@ -140,8 +145,8 @@ def entanglement_entropy(A, rows, base=2):
         At most log_base(min(dim P, dim Q)).
     """
     base = as_base(base)
-    mat = matricize(A, rows)
-    total = float(np.vdot(mat, mat).real)
+    mat = _as_state(matricize(A, rows), np.shape(A))
+    mat, total, _ = with_safe_norm(mat)
     if total == 0:
         raise ValueError("A is all zeros: the zero tensor has no entanglement entropy")
     # the smaller side's Gram matrix has the squared Schmidt values as eigenvalues: eigvalsh of
@@ -149,6 +154,14 @@ def entanglement_entropy(A, rows, base=2):
     # less than 1e-14 bits to the entropy
     gram = mat @ mat.conj().T if mat.shape[0] <= mat.shape[1] else mat.T @ mat.conj()
     return _entropy_of_gram(gram, total, base)
+
+
+def _as_state(A, shape):
+    """`A` as a float or complex array numpy's linear algebra takes, refusing an empty one."""
+    as_linalg_dtype(A, "A")
+    if A.size == 0:
+        raise ValueError(f"A is empty, shape {shape}: it has no entanglement entropy")
+    return A if np.issubdtype(A.dtype, np.inexact) else A.astype(np.float64)
 
 
 def _entropy_of_gram(rho, total, base):
@@ -170,7 +183,8 @@ def entropy_profile(A, base=2):
     Parameters
     ----------
     A : array_like, shape (d_0, ..., d_{N-1}), N >= 2, real or complex
-        Finite entries, not all zero.
+        Finite entries, not all zero, of any scale (rescaled as in
+        :func:`entanglement_entropy`).
     base : float
         2 for bits (default), numpy.e for nats.
 
@@ -181,8 +195,8 @@ def entropy_profile(A, base=2):
     """
     base = as_base(base)
     A = as_array(A, "A", min_ndim=2)
+    A, total, _ = with_safe_norm(_as_state(A, A.shape))
     dims, N = A.shape, A.ndim
-    total = float(np.vdot(A, A).real)
     if total == 0:
         raise ValueError("A is all zeros: the zero tensor has no entanglement entropy")
     left = [int(np.prod(dims[:l], dtype=np.int64)) for l in range(N + 1)]  # dim of sites 0..l-1
@@ -226,7 +240,7 @@ def product_state(local_states):
     N, d = V.shape
     if N < 1 or d < 1:
         raise ValueError(f"local_states must have shape (N, d) with N, d >= 1, got {V.shape}")
-    guard_dense((d,) * N, "product state")
+    guard_uniform(d, N, "product state")
     norms = np.linalg.norm(V, axis=1)
     if np.any(norms == 0):
         raise ValueError(f"local_states row {int(np.argmin(norms))} is zero: a state needs a non-zero vector per site")
@@ -246,7 +260,7 @@ def ghz_state(N, d=2):
     """
     N = as_int(N, "N", minimum=1)
     d = as_int(d, "d", minimum=2)
-    guard_dense((d,) * N, "GHZ state")
+    guard_uniform(d, N, "GHZ state")
     psi = np.zeros((d,) * N)
     for k in range(d):
         psi[(k,) * N] = 1.0
@@ -261,7 +275,7 @@ def w_state(N):
     ndarray, shape (2,)*N
     """
     N = as_int(N, "N", minimum=2)
-    guard_dense((2,) * N, "W state")
+    guard_uniform(2, N, "W state")
     psi = np.zeros(2**N)
     psi[2 ** np.arange(N)] = 1.0  # one excitation at each site
     return psi.reshape((2,) * N) / np.sqrt(N)
@@ -286,7 +300,7 @@ def random_state(N, d, rng, real=False):
     d = as_int(d, "d", minimum=1)
     rng = as_rng(rng)
     real = as_flag(real, "real")
-    size = guard_dense((d,) * N, "random state")
+    size = guard_uniform(d, N, "random state")
     psi = rng.standard_normal(size)
     if not real:
         psi = psi + 1j * rng.standard_normal(size)
@@ -304,7 +318,7 @@ def page_entropy(m, n, base=2):
     n = as_int(n, "n", minimum=1)
     base = as_base(base)
     m, n = min(m, n), max(m, n)
-    return (np.log(m) - m / (2 * n)) / np.log(base)
+    return np.float64((math.log(m) - m / (2 * n)) / math.log(base))  # math.log takes ints beyond float range
 
 
 def rank_mod_p(A, rows, p=PRIME):

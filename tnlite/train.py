@@ -44,7 +44,8 @@ class CrossEntropy:
     log = True
 
     def __call__(self, out, y):
-        logabs = out[0]
+        logabs = _class_logabs(out)
+        y = as_labels(y, logabs.shape[0], logabs.shape[1])
         z = 2.0 * logabs
         z = z - z.max(axis=1, keepdims=True)  # (B, C); a row of -inf only if every score is 0
         p = np.exp(z)
@@ -60,7 +61,17 @@ class CrossEntropy:
     @staticmethod
     def predict(out):
         """The class with the largest |h_c(x)|, shape (B,)."""
-        return np.argmax(out[0], axis=1)
+        return np.argmax(_class_logabs(out), axis=1)
+
+
+def _class_logabs(out):
+    """logabs of the pair ``out = log_abs_score(X)``, checked: shape (B, C), B >= 1, C >= 2."""
+    logabs = np.asarray(out[0]) if isinstance(out, tuple) and len(out) == 2 else None
+    if logabs is None or logabs.ndim != 2 or logabs.shape[0] < 1 or logabs.shape[1] < 2:
+        got = f"shape {logabs.shape}" if logabs is not None else type(out).__name__
+        raise ValueError(f"out must be the pair (logabs, sign) of log_abs_score(X) with logabs of shape (B, C), "
+                         f"B >= 1 samples, C >= 2 classes; got {got}")
+    return logabs
 
 
 class Adam:
@@ -86,6 +97,12 @@ class Adam:
 
     def step(self, params, grads):
         """One descent step: params - lr * m_hat / (sqrt(v_hat) + eps), as a new list."""
+        if len(params) != len(self.m) or len(grads) != len(self.m):
+            raise ValueError(f"params and grads must hold {len(self.m)} arrays each (as the params Adam was made with), "
+                             f"got {len(params)} and {len(grads)}")
+        for k, (a, gk, m) in enumerate(zip(params, grads, self.m)):
+            if np.shape(a) != m.shape or np.shape(gk) != m.shape:
+                raise ValueError(f"params[{k}] and grads[{k}] must have shape {m.shape}, got {np.shape(a)} and {np.shape(gk)}")
         b1, b2 = self.betas
         self.t += 1
         out = []
@@ -115,7 +132,12 @@ def positive(model, rng, jitter=0.1):
     """
     rng = as_rng(rng)
     jitter = as_nonnegative(jitter, "jitter")
-    return model.with_params([np.abs(a) * np.exp(jitter * rng.standard_normal(np.shape(a))) for a in model.params()])
+    with np.errstate(over="ignore"):
+        params = [np.abs(a) * np.exp(jitter * rng.standard_normal(np.shape(a))) for a in model.params()]
+    if not all(np.isfinite(a).all() for a in params):
+        raise ValueError(f"jitter={jitter} overflows the weights (exp(jitter z) is inf for some draws z): "
+                         "use a spread of order 0.1")
+    return model.with_params(params)
 
 
 def _forward(model, X, loss):
@@ -124,8 +146,14 @@ def _forward(model, X, loss):
 
 def train_step(model, X, y, loss, opt):
     """One Adam step on the batch (X, y): (new model, loss value, forward output, gradients)."""
+    X = as_data(X)
     out = _forward(model, X, loss)
     value, g = loss(out, y)
+    finite = np.isfinite(g).reshape(len(X), -1).all(axis=1)
+    if not finite.all():
+        b = int(np.argmin(finite))
+        raise ValueError(f"the loss has no finite gradient on X: at sample {b} the scores are exactly 0 or overflow "
+                         "(log|score| = -inf or nan); rescale X or the weights")
     grads = model.vjp(X, g, log=getattr(loss, "log", False))
     return model.with_params(opt.step(model.params(), grads)), value, out, grads
 
@@ -133,6 +161,7 @@ def train_step(model, X, y, loss, opt):
 def predict(model, X, loss=None):
     """Class predictions of `model` on X (B, N, M) under `loss` (default: the largest |h_c|), shape (B,)."""
     loss = CrossEntropy() if loss is None else loss
+    X = as_data(X)
     return np.concatenate([loss.predict(_forward(model, X[s:s + _EVAL_CHUNK], loss))
                            for s in range(0, len(X), _EVAL_CHUNK)])
 
@@ -140,6 +169,8 @@ def predict(model, X, loss=None):
 def evaluate(model, X, y, loss=None):
     """(mean loss, accuracy) of `model` on the set (X, y), in chunks; accuracy is nan without loss.predict."""
     loss = CrossEntropy() if loss is None else loss
+    X = as_data(X)
+    y = _labels(model, X, y, loss, "y")
     total, right = 0.0, 0
     for s in range(0, len(X), _EVAL_CHUNK):
         yb = None if y is None else y[s:s + _EVAL_CHUNK]

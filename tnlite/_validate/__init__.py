@@ -55,25 +55,85 @@ def guard_dense(shape, what="tensor"):
         if dims[k] < 0:
             raise ValueError(f"shape must hold non-negative ints, got {dims[k]} at position {k} of {reprlib.repr(tuple(dims))}")
     if 0 in dims:
-        return 0
-    # exact product while it is small; past 10**30 only its logarithm (the exact product
-    # of a million dims would take seconds of big-int arithmetic just to say "too big")
-    size, log10 = 1, 0.0
-    for s in dims:
-        if size <= 10**30:
-            size *= s
-        log10 += math.log10(s)
+        size = 0
+    else:
+        # exact product while it is small; past 10**30 only its logarithm (the exact product
+        # of a million dims would take seconds of big-int arithmetic just to say "too big")
+        size, log10 = 1, 0.0
+        for s in dims:
+            if size <= 10**30:
+                size *= s
+            log10 += math.log10(s)
     if size > MAX_DENSE_ENTRIES:
-        count = f"{size:,}" if log10 < 30 else f"about 10^{log10:.0f}"
         shown = f"{dims[0]}^{len(dims)}" if len(set(dims)) == 1 and len(dims) > 3 else " x ".join(map(str, dims))
         if len(shown) > 80:
             shown = f"{len(dims)} axes, {shown[:60]} ..."
-        raise ValueError(
-            f"refusing to build a dense {what} of {count} entries (shape {shown}); "
-            f"the limit is tnlite.MAX_DENSE_ENTRIES = {MAX_DENSE_ENTRIES:,}. "
-            "Use a smaller N or a tensor-network method that never goes dense."
-        )
+        _refuse(what, size, log10, shown)
+    _check_axes(len(dims), what)
     return size
+
+
+#: numpy's largest number of axes (64 in numpy 2, 32 before).
+_MAX_AXES = getattr(np, "MAXDIMS", None) or (64 if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else 32)
+
+
+def _refuse(what, size, log10, shown):
+    count = f"{size:,}" if log10 < 30 else f"about 10^{log10:.0f}"
+    raise ValueError(
+        f"refusing to build a dense {what} of {count} entries (shape {shown}); "
+        f"the limit is tnlite.MAX_DENSE_ENTRIES = {MAX_DENSE_ENTRIES:,}. "
+        "Use a smaller N or a tensor-network method that never goes dense."
+    )
+
+
+def _check_axes(n, what):
+    if n > _MAX_AXES:  # a tensor of size 0 or 1 with that many axes: numpy cannot hold it
+        raise ValueError(f"refusing to build a dense {what} with {n:,} axes: numpy arrays have at most "
+                         f"{_MAX_AXES}. Use a tensor-network method that never goes dense.")
+
+
+def guard_uniform(d, N, what="tensor"):
+    """:func:`guard_dense` of the shape (d,) * N, decided without building that shape.
+
+    ``(d,) * N`` is itself an allocation that grows with N (800 MB at N = 10**8, a
+    MemoryError at 2**40): far past the limit, d**N is judged from d and N alone.
+
+    Parameters
+    ----------
+    d, N : int
+        Non-negative ints (the callers have checked them).
+
+    Returns
+    -------
+    int
+        d**N, at most MAX_DENSE_ENTRIES.
+    """
+    if d >= 2 and N * math.log2(d) > 100:  # 2**100 entries and more: no shape, no big power formed
+        _refuse(what, None, N * math.log10(d), f"{d}^{N}" if N > 3 else " x ".join([str(d)] * N))
+    if d <= 1:
+        _check_axes(N, what)
+    return guard_dense((d,) * N, what)  # N <= 100 here
+
+
+def guard_length(n, name, what, power=1):
+    """Refuse `n` when n**power inputs would not fit MAX_DENSE_ENTRIES.
+
+    A network over N inputs builds per-input lists (``phys_dims``, the positions' order),
+    a partition lists its particles; with N past the limit those lists alone outgrow it,
+    and N = 2**40 or 2**63 would end in a MemoryError or an OverflowError. Decided from the
+    sizes alone, before anything of length N is built. `power` is 2 for the side of a grid
+    of side**2 inputs.
+
+    Returns
+    -------
+    int
+        `n`.
+    """
+    if n**power > MAX_DENSE_ENTRIES:
+        limit = math.isqrt(MAX_DENSE_ENTRIES) if power == 2 else MAX_DENSE_ENTRIES
+        raise ValueError(f"{name} must be at most {limit:,} ({what} must fit tnlite.MAX_DENSE_ENTRIES = "
+                         f"{MAX_DENSE_ENTRIES:,}), got {n:,}")
+    return n
 
 
 def as_int(x, name, minimum=None):
@@ -200,6 +260,16 @@ def as_array(A, name, ndim=None, min_ndim=None, finite=True):
     return arr
 
 
+def as_linalg_dtype(arr, name):
+    """`arr` itself, if numpy's linear algebra takes its dtype; float16, longdouble and
+    clongdouble are refused by name (numpy would say "array type float16 is unsupported in
+    linalg")."""
+    if arr.dtype.char in "egG":
+        raise TypeError(f"{name} has dtype {arr.dtype}, which numpy's linear algebra does not support: "
+                        f"pass float32, float64, complex64 or complex128 (e.g. {name}.astype(numpy.float64))")
+    return arr
+
+
 def all_finite(arr):
     """True if every entry of the float/complex `arr` is finite.
 
@@ -243,7 +313,9 @@ def as_rng(rng, name="rng"):
         return rng
     if rng is None:
         raise TypeError(f"{name} is required: pass a seed (e.g. {name}=0) or np.random.default_rng(seed)")
-    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"{name} must be a numpy.random.Generator or an int seed >= 0, got {int(rng)}")
         return np.random.default_rng(int(rng))
     raise TypeError(f"{name} must be a numpy.random.Generator or an int seed, got {type(rng).__name__}")
 

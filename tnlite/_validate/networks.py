@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from . import as_array, as_int, as_residues
+from . import as_array, as_int, as_residues, guard_length
 
 
 def _as_layers(x, name, single_ndim):
@@ -215,16 +215,14 @@ def as_overlap_geometry(grid, K, depth):
         as_int(s, "grid", minimum=1) for s in grid)
     if len(grid) not in (1, 2) or len(grid) == 2 and grid[0] != grid[1]:
         raise ValueError(f"grid must be N or (side, side), got {grid}")
-    shapes = [grid]
-    for l in range(1, depth + 1):
-        shapes.append(tuple(s - l * (K - 1) for s in grid))
-    last = shapes[-1]
-    if min(last) < 1:
+    last = grid[0] - depth * (K - 1)  # checked before the depth+1 shapes are listed
+    if last < 1:
         what = "N" if len(grid) == 1 else "side"
         most = (min(grid) - 1) // (K - 1)
         raise ValueError(f"depth={depth} with K={K} leaves {what} - depth*(K-1) = {grid[0]} - {depth * (K - 1)} "
-                         f"= {last[0]} positions; it needs at least 1 (depth <= {most} here)")
-    return shapes
+                         f"= {last} positions; it needs at least 1 (depth <= {most} here)")
+    guard_length(depth, "depth", "one weight array per layer")  # K = 1 allows any depth
+    return [tuple(s - l * (K - 1) for s in grid) for l in range(depth + 1)]
 
 
 def as_overlap_weights(layers, conv, w_out, shapes, K):
