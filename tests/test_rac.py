@@ -305,3 +305,53 @@ def test_random_weights_and_cores_are_refused_before_allocating(monkeypatch):
     with pytest.raises(ValueError, match=r"set of N=30 MPS cores \(R=6, M=2\) of 2,160 entries"):
         small.to_mps()
     assert RAC.random(4, 2, 30, rng=0).R == 30  # 900 entries: allowed
+
+
+def _dense_all_prefixes(rac):
+    """The former RAC.to_dense: every M^t prefix grown at once (reference, memory M^N R)."""
+    from tnlite._linalg import matmul, mod
+
+    M, R, p = rac.M, rac.R, rac.p
+    h = [h0[None, :] for h0 in rac.h0]
+    for _ in range(rac.N):
+        K, u, new = h[0].shape[0], rac.W_I[0].T[None, :, :], []
+        for k in range(rac.depth):
+            hk = mod(matmul(h[k], rac.W_H[k].T, p)[:, None, :] * u, p).reshape(K * M, R)
+            new.append(hk)
+            if k + 1 < rac.depth:
+                u = matmul(hk, rac.W_I[k + 1].T, p).reshape(K, M, R)
+        h = new
+    return matmul(h[-1], rac.W_O[:, None], p).reshape((M,) * rac.N)
+
+
+@pytest.mark.parametrize("p", [None, PRIME])
+@pytest.mark.parametrize("N,M,R,depth", [(1, 3, 2, 1), (9, 2, 3, 2), (7, 3, 2, 3), (13, 2, 2, 3), (6, 4, 5, 1)])
+def test_to_dense_in_blocks_equals_growing_all_prefixes(monkeypatch, N, M, R, depth, p):
+    """Bit for bit mod p. In float, BLAS rounds a row differently with the number of rows in
+    the product (edge kernels), so blocks agree with the all-prefix result to rounding only."""
+    rac = RAC.random(N, M, R, rng=N + M, depth=depth, p=p)
+    want = _dense_all_prefixes(rac)
+    for entries in (1, 7, 64, 1 << 16):  # blocks of one prefix up to no blocking at all
+        monkeypatch.setattr("tnlite.rac._STATE_ENTRIES", entries)
+        got = rac.to_dense()
+        assert got.dtype == want.dtype and got.shape == want.shape
+        if p is None:
+            assert np.abs(got - want).max() <= 1e-13 * np.abs(want).max(), entries
+        else:
+            assert np.array_equal(got, want), entries
+
+
+def test_to_dense_keeps_few_states_alive():
+    import tracemalloc
+
+    rac = RAC.random(18, 2, 2, rng=1, depth=3, p=PRIME)
+    peaks = []
+    for f in (_dense_all_prefixes, RAC.to_dense):
+        tracemalloc.start()
+        A = f(rac)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        del A
+    old, new = peaks
+    out = 8 * 2**18  # the output itself
+    assert old > 6 * out and new < out + (4 << 20), (old, new)

@@ -47,6 +47,8 @@ from ._validate.networks import guard_rac_network
 
 __all__ = ["RAC"]
 
+_STATE_ENTRIES = 1 << 16  # hidden-state entries to_dense grows at once (0.5 MB of float64)
+
 
 def _unit_columns(R, M, rng):
     """(R, M) with entries of magnitude ~1 and each column of norm sqrt(R).
@@ -228,28 +230,50 @@ class RAC(Network):
         an input reaches the output along several paths (layer 1 feeds layer 2 at every
         later step) and the score is a polynomial of higher degree in each f(x_t); A is
         then its values on one-hot inputs, i.e. the amplitudes for spin configurations.
-        Computed by growing all M^t prefixes one step at a time (no repeated work).
+        Computed by growing all M^t prefixes one step at a time (no repeated work) until
+        they fill a block of about ``_STATE_ENTRIES`` state entries, then finishing the
+        prefixes block by block, depth first: each block writes its own contiguous slice
+        of the prefix-major output, so the live states stay a few MB at any N.
 
         Returns
         -------
         ndarray, shape (M,)*N; int64 residues if the RAC computes mod p
         """
-        M, R, N = self.M, self.R, self.N
+        M, N = self.M, self.N
         guard_uniform(M, N, "RAC coefficient tensor")
-        guard_dense((M**N, R * self.depth), "RAC hidden states of all prefixes")
-        h = [h0[None, :] for h0 in self.h0]  # per layer (K prefixes, R)
-        for _ in range(N):
-            K = h[0].shape[0]
-            u = self.W_I[0].T[None, :, :]  # (1, d, R): W_I e_d for every new input d
-            new = []
-            for k in range(self.depth):
-                a = matmul(h[k], self.W_H[k].T, self.p)[:, None, :]  # (K, 1, R)
-                hk = mod(a * u, self.p).reshape(K * M, R)  # (K d, R): prefixes grown by d
-                new.append(hk)
-                if k + 1 < self.depth:
-                    u = matmul(hk, self.W_I[k + 1].T, self.p).reshape(K, M, R)  # (K, d, R)
-            h = new
-        return matmul(h[-1], self.W_O[:, None], self.p).reshape((M,) * N)  # (d_1, ..., d_N)
+        guard_dense((M**N,), "RAC coefficient tensor")
+        out = np.empty(M**N, dtype=np.result_type(*self.params()))
+        self._finish_prefixes([h0[None, :] for h0 in self.h0], N, out)
+        return out.reshape((M,) * N)  # (d_1, ..., d_N)
+
+    def _grow(self, h):
+        """Every prefix grown by every input d: hidden states (K, R) per layer -> (K M, R)."""
+        K, M, R = h[0].shape[0], self.M, self.R
+        u = self.W_I[0].T[None, :, :]  # (1, d, R): W_I e_d for every new input d
+        new = []
+        for k in range(self.depth):
+            a = matmul(h[k], self.W_H[k].T, self.p)[:, None, :]  # (K, 1, R)
+            hk = mod(a * u, self.p).reshape(K * M, R)  # (K d, R): prefixes grown by d
+            new.append(hk)
+            if k + 1 < self.depth:
+                u = matmul(hk, self.W_I[k + 1].T, self.p).reshape(K, M, R)  # (K, d, R)
+        return new
+
+    def _finish_prefixes(self, h, steps, out):
+        """Write the scores of K prefixes (states h, per layer (K, R)) completed by every
+        suffix of `steps` inputs into out, shape (K M^steps,), prefix-major."""
+        M = self.M
+        rows = max(M, _STATE_ENTRIES // (self.R * self.depth))  # prefixes per block
+        while steps and h[0].shape[0] * M <= rows:
+            h, steps = self._grow(h), steps - 1
+        if not steps:
+            out[:] = matmul(h[-1], self.W_O[:, None], self.p)[:, 0]  # (K,)
+            return
+        K, step = h[0].shape[0], max(1, rows // M)  # grow `step` prefixes at a time
+        size = M**steps  # output entries per prefix
+        for i in range(0, K, step):
+            j = min(i + step, K)
+            self._finish_prefixes(self._grow([hk[i:j] for hk in h]), steps - 1, out[i * size:j * size])
 
     def mps_cores(self):
         """The depth-1 RAC's MPS cores, built from the weights (never dense).
