@@ -32,7 +32,8 @@ import numpy as np
 
 from . import scaling as _sc
 from ._validate import as_int, as_power_of_two, guard_length
-from .mps import MPS, _core_shape, _distinct_cores, _n_entries
+from ._mps_shapes import core_shape, distinct_cores, n_entries
+from .mps import MPS
 from .rac import RAC
 from .reuse import OverlappingConvAC
 from .rbm import RBM, rbm_sites
@@ -51,9 +52,9 @@ def params_mps(N, chi, d=2, shared=False):
     long enough for a full core.
     """
     N, chi, d = as_int(N, "N", minimum=1), as_int(chi, "chi", minimum=1), as_int(d, "d", minimum=1)
-    shapes = [_core_shape(t, N, d, chi) for t, _ in _distinct_cores(N, d, chi)]  # O(log chi) shapes, whatever N
+    shapes = [core_shape(t, N, d, chi) for t, _ in distinct_cores(N, d, chi)]  # O(log chi) shapes, whatever N
     if not shared:
-        return _n_entries(N, d, chi)  # closed form
+        return n_entries(N, d, chi)  # closed form
     # core t uses the top-left b[t] x b[t+1] corner: rows below a height reach as far right as the widest core
     # at least that tall, so the union is a staircase, summed from the tallest cores down
     widest, used, heights = {}, 0, sorted({left for left, _, _ in shapes}, reverse=True)

@@ -13,60 +13,19 @@ Entropies are in bits unless `base=` says otherwise.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ._linalg import (chain_amplitudes, haar_isometry, householder, matmul, mod, split, svd_tall, times_power_of_two,
-                      triu_times, with_safe_norm)
+from ._linalg import chain_amplitudes, haar_isometry, matmul, mod, svd_tall
 from ._validate import (as_array, as_base, as_configs, as_cutoff, as_int, as_mps_cores, as_nonnegative, as_prime,
                         as_rng, guard_dense)
+from ._mps_shapes import core_shape, distinct_cores, largest_chi, random_bonds
+from ._mps_sweeps import mixed_canonical, tt_svd
 from .network import Graph, Network
 from .tensors import entropy_from_schmidt
 
 __all__ = ["MPS"]
 
 
-def _bond(t, N, d, chi):
-    """min(chi, d^t, d^(N-t)): bond t (left of site t) of a random MPS, 1 at both ends.
-
-    The exponent is capped first because d^k > chi once k >= chi.bit_length() (d >= 2), so
-    no huge power is ever formed.
-    """
-    return min(chi, d ** min(t, N - t, chi.bit_length()))
-
-
-def _bonds(N, d, chi):
-    """[1, min(chi, d^1, d^(N-1)), ..., min(chi, d^(N-1), d^1), 1]: the N+1 bonds of a random MPS."""
-    return [_bond(t, N, d, chi) for t in range(N + 1)]
-
-
-def _distinct_cores(N, d, chi):
-    """[(t, count)]: the sites whose cores can differ in shape, each with how many sites share it.
-
-    Only the first and last chi.bit_length() sites can have a bond below the middle one;
-    the sites between all have the same core shape. O(log chi) pairs, whatever N: the
-    entries are counted (and guarded) before anything of length N is built.
-    """
-    cap = chi.bit_length()
-    left, right = range(min(cap, N)), range(max(N - cap, cap), N)
-    middle = N - len(left) - len(right)
-    return [(t, 1) for t in left] + ([(cap, middle)] if middle else []) + [(t, 1) for t in right]
-
-
-def _core_shape(t, N, d, chi):
-    return (_bond(t, N, d, chi), d, _bond(t + 1, N, d, chi))
-
-
-def _n_entries(N, d, chi):
-    """Entries of all cores of MPS.random(N, d, chi), in O(log chi) whatever N."""
-    return sum(n * math.prod(_core_shape(t, N, d, chi)) for t, n in _distinct_cores(N, d, chi))
-
-
-# Gram eigenvalues (s**2) carry rounding errors of a few eps * s_max**2 (measured up to
-# 16 eps for m = 1024), so a relative cutoff below this would act on noise: from_dense
-# then splits wide cuts by an SVD instead (2.2e-13 in double precision).
-_GRAM_RESOLVES = 1e3
 
 
 class MPS(Network):
@@ -195,25 +154,8 @@ class MPS(Network):
         cutoff = as_cutoff(cutoff)
         if not np.issubdtype(psi.dtype, np.inexact):
             psi = psi.astype(np.float64)
-        dims = psi.shape
-        psi, norm2, scale = with_safe_norm(psi)  # psi (as given) = psi (now) * 2**scale
-        if norm2 == 0:
-            raise ValueError("psi is the zero tensor: it has no normalised state to decompose")
-        threshold = cutoff * norm2
-        gram = not 0 < cutoff < _GRAM_RESOLVES * np.finfo(psi.dtype).eps
-        cores, discarded = [], 0.0
-        rest = psi.reshape(1, -1)  # (vL, i_t ... i_{N-1})
-        for t, d in enumerate(dims[:-1]):
-            chi = rest.shape[0]
-            Q, rest, dropped = split(rest.reshape(chi * d, -1), max_bond, threshold, gram)
-            discarded += dropped
-            cores.append(Q.reshape(chi, d, -1))  # vL i vR, left-isometric
-            # rest: (vR, i_{t+1} ... i_{N-1})
-        last = times_power_of_two(rest, scale)
-        if not np.isfinite(last).all():
-            raise ValueError(f"psi's norm, about 2^{scale}, exceeds the float range: its MPS cannot hold it; rescale psi")
-        cores.append(last.reshape(rest.shape[0], dims[-1], 1))
-        return cls._trusted(cores, discarded_weight=discarded / norm2)
+        cores, discarded_weight = tt_svd(psi, max_bond, cutoff)
+        return cls._trusted(cores, discarded_weight=discarded_weight)
 
     @classmethod
     def random(cls, N, d, chi, rng, p=None):
@@ -245,9 +187,9 @@ class MPS(Network):
         chi = as_int(chi, "chi", minimum=1)
         rng = as_rng(rng)
         p = None if p is None else as_prime(p)
-        total = sum(n * guard_dense(_core_shape(t, N, d, chi), f"random MPS core {t}") for t, n in _distinct_cores(N, d, chi))
+        total = sum(n * guard_dense(core_shape(t, N, d, chi), f"random MPS core {t}") for t, n in distinct_cores(N, d, chi))
         guard_dense((total,), f"set of {N} random MPS cores")
-        bonds = _bonds(N, d, chi)
+        bonds = random_bonds(N, d, chi)
         if p is not None:
             return cls._trusted([rng.integers(0, p, size=(bonds[t], d, bonds[t + 1])) for t in range(N)], p=p)
         cores = []
@@ -284,19 +226,7 @@ class MPS(Network):
         if n_params < N * d:
             raise ValueError(f"n_params={n_params} buys no MPS of N={N} sites of dimension d={d}: "
                              f"chi = 1 already has N d = {N * d} weights")
-
-        def count(chi):
-            return _n_entries(N, d, chi)
-
-        # count(lo) <= n_params; past d^(N//2) the count stays the same, and a middle bond
-        # of d^k > n_params (k = n_params.bit_length() <= N//2) costs more than the budget
-        lo, hi = 1, d ** min(N // 2, n_params.bit_length())
-        if count(hi) <= n_params:
-            return hi
-        while hi - lo > 1:  # count(hi) > n_params
-            mid = (lo + hi) // 2
-            lo, hi = (mid, hi) if count(mid) <= n_params else (lo, mid)
-        return lo
+        return largest_chi(N, d, n_params)
 
     # -- dense and batched evaluation ------------------------------------------------------
     def to_dense(self):
@@ -401,32 +331,7 @@ class MPS(Network):
         center = as_int(center, "center", minimum=0)
         if center >= self.N:
             raise ValueError(f"center must be in 0..{self.N - 1} for an MPS of N={self.N} sites, got {center}")
-        # Every matrix handed to LAPACK is a fresh copy or product, so the QR may overwrite it
-        # and no core of self is ever touched. R of each QR goes into the next core by trmm
-        # (triu_times) before Q is formed, which may overwrite R's storage.
-        dtype, src = self.dtype, self.cores
-        M = np.array(src[0].reshape(-1, src[0].shape[2]), dtype=dtype, order="F")  # (vL i, vR)
-        cores = [None] * self.N
-        for t in range(center):
-            A, form_q = householder(M)  # M = Q R
-            left, d, right = src[t + 1].shape
-            M = triu_times(A, src[t + 1].reshape(left, d * right).astype(dtype, copy=False)).reshape(-1, right)
-            Q = form_q()  # (vL i, k)
-            cores[t] = Q.reshape(-1, src[t].shape[1], Q.shape[1])  # vL i vR, left-isometric
-        # M: the center core with the left R absorbed, (vL i, vR)
-        if center < self.N - 1:
-            X = np.array(src[-1].reshape(src[-1].shape[0], -1).T, dtype=dtype, order="F")  # (i vR, vL)
-            for t in range(self.N - 1, center, -1):
-                A, form_q = householder(X)  # B^T = Q R, so B = R^T Q^T
-                prev = M if t - 1 == center else src[t - 1].reshape(-1, src[t - 1].shape[2]).astype(dtype, copy=False)
-                Y = triu_times(A, prev, transpose=True)  # (vL i, k): core t-1 with R^T absorbed
-                Q = form_q()  # (i vR, k)
-                cores[t] = Q.T.reshape(Q.shape[1], src[t].shape[1], -1)  # vL i vR, right-isometric
-                if t - 1 == center:
-                    M = Y
-                else:
-                    X = Y.reshape(src[t - 1].shape[0], -1).T  # (i vR, vL), Fortran order: no copy for LAPACK
-        cores[center] = M.reshape(-1, src[center].shape[1], M.shape[1])  # vL i vR
+        cores = mixed_canonical(self.cores, center, self.dtype)
         return MPS._trusted(cores, discarded_weight=self.discarded_weight)
 
     def schmidt_values(self):
