@@ -43,9 +43,10 @@ import math
 
 import numpy as np
 
-from ._linalg import conv_chunk, haar_isometries, matmul, mod, product_over_positions, unit_vector
-from ._validate import (as_array, as_configs, as_conv_layers, as_flag, as_int, as_ints, as_power_of_two, as_prime,
+from ._linalg import conv_chunk, matmul, mod, product_over_positions
+from ._validate import (as_array, as_configs, as_conv_layers, as_deep_convac_sizes, as_flag, as_int, as_prime,
                         as_residues, as_rng, as_upstream, guard_dense, guard_length, guard_uniform)
+from ._convac_parts import delta3, product_half, random_conv_weights
 from .network import Graph, Network
 
 __all__ = ["ConvAC", "interleaved_rank"]
@@ -60,9 +61,7 @@ def interleaved_rank(N, M, widths, k):
     r_k, or below it. An exact integer: refused (ValueError) above 2**20 bits, whose
     writing out would take minutes; the message gives its log2.
     """
-    N, L = as_power_of_two(N, "N")
-    M = as_int(M, "M", minimum=1)
-    widths = as_ints(widths, "widths", L, f"N={N} needs log2({N})={L} (one per conv layer)")
+    N, L, M, widths = as_deep_convac_sizes(N, M, widths)
     k = as_int(k, "k", minimum=0)
     if k >= L:
         raise ValueError(f"k must be in 0..L-1 = 0..{L - 1} (blocks of 2**k inputs, both sides non-empty), got {k}")
@@ -79,57 +78,6 @@ def interleaved_rank(N, M, widths, k):
 
 #: Largest exact rank interleaved_rank writes out, in bits (pow(3, 2**19) takes 0.1 s).
 _MAX_RANK_BITS = 2**20
-
-
-def _product_half(T, p):
-    """Outer product over positions of T (n, d, r), keeping the channel: (d**n, r)."""
-    out = T[0]
-    for t in T[1:]:
-        out = mod((out[:, None, :] * t[None, :, :]).reshape(-1, t.shape[1]), p)  # (D*d, r)
-    return out
-
-
-def _delta3(r, last):
-    """delta(a, b) * last[a, c]: an order-3 node of shape (r, r, k) from `last` (r, k)."""
-    guard_dense((r, r, last.shape[1]), f"tree node delta(a, b) W[c, a] (a conv width {r})")
-    node = np.zeros((r, r, last.shape[1]), dtype=last.dtype)
-    idx = np.arange(r)
-    node[idx, idx, :] = last  # (k_left, k_right, k_parent)
-    return node
-
-
-def _random_weights(rng, counts, widths, M, shared, p, C=None):
-    """Random conv layers (counts[l] positions each) and output weights.
-
-    Floats: orthonormal rows or columns scaled so that unit-size inputs give activations
-    whose entries are of size ~1 at every layer (per-entry variance 1/fan-in), which keeps
-    floating-point ranks honest at small N; w_out a unit vector (C of them with C
-    classes). Exact: uniform integers mod p. Each layer is refused above
-    ``tnlite.MAX_DENSE_ENTRIES`` before it is drawn.
-
-    The score is still a product of many such entries, and a product of N random factors
-    of size ~1 has a typical size exp(-c N): measured at M = 4, widths 8, one-hot inputs,
-    the median |score| is ~0.2 at N = 16, ~5e-3 at N = 64 and ~5e-9 at N = 256 (deep),
-    ~4e-3, ~4e-12 and ~6e-53 for the shallow ConvAC. Use ``log_abs_score`` there.
-    """
-    ins = (M,) + tuple(widths[:-1])
-    layers = []
-    for l, (n, r_out, r_in) in enumerate(zip(counts, widths, ins)):
-        lead = () if shared else (n,)
-        guard_dense(lead + (r_out, r_in), f"conv layer {l} (widths[{l}]={r_out} x "
-                                          + (f"M={M})" if l == 0 else f"widths[{l - 1}]={r_in})"))
-        if p is not None:
-            layers.append(rng.integers(0, p, size=lead + (r_out, r_in), dtype=np.int64))
-        else:
-            fan = 1 if l == 0 else r_in
-            layers.append(np.ascontiguousarray(haar_isometries(lead, r_out, r_in, rng)) * math.sqrt(max(r_out, r_in) / fan))
-    shape = (widths[-1],) if C is None else (widths[-1], C)
-    guard_dense(shape, "output weights w_out")
-    if p is not None:
-        w_out = rng.integers(0, p, size=shape, dtype=np.int64)
-    else:
-        w_out = unit_vector(widths[-1], rng) if C is None else np.stack([unit_vector(widths[-1], rng) for _ in range(C)], 1)
-    return layers, w_out
 
 
 class ConvAC(Network):
@@ -221,13 +169,11 @@ class ConvAC(Network):
         C : int, optional
             Number of class scores: w_out of shape (widths[-1], C), scores (B, C).
         """
-        N, L = as_power_of_two(N, "N")
-        M = as_int(M, "M", minimum=1)
-        widths = as_ints(widths, "widths", L, f"N={N} needs log2({N})={L} (one per conv layer)")
+        N, L, M, widths = as_deep_convac_sizes(N, M, widths)
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         C = None if C is None else as_int(C, "C", minimum=1)
-        layers, w_out = _random_weights(rng, [N >> l for l in range(L)], widths, M, shared, p, C)
+        layers, w_out = random_conv_weights(rng, [N >> l for l in range(L)], widths, M, shared, p, C)
         return cls(layers, w_out, p=p)
 
     def __repr__(self):
@@ -394,13 +340,13 @@ class ConvAC(Network):
             guard_dense((n // w, D**w, max(r, self.widths[l])),
                         f"coefficient_tensor intermediate (M^{w**l} configurations per block x "
                         f"widths[{l - 1}]={r}, widths[{l}]={self.widths[l]})")
-            T = np.stack([_product_half(T[i:i + w], p) for i in range(0, n, w)])  # (n/w, D^w, r)
+            T = np.stack([product_half(T[i:i + w], p) for i in range(0, n, w)])  # (n/w, D^w, r)
             T = matmul(T, self._full(l).transpose(0, 2, 1), p)  # (n/w, D^w, r_l)
         n, D, r = T.shape
         h = n // 2  # the last pooling: its two halves, joined through w_out
         width = f"r={r}" if self.pool == N else f"widths[{self.L - 1}]={r}"
         guard_dense((D ** (n - h), r), f"coefficient_tensor intermediate (half the positions' configurations x {width})")
-        left, right = _product_half(T[:h], p), _product_half(T[h:], p)
+        left, right = product_half(T[:h], p), product_half(T[h:], p)
         A = matmul(mod(left * self.w_out, p), right.T, p).reshape((M,) * N)  # tree order
         return A.transpose(np.argsort(self.order))  # axis j = particle j
 
@@ -445,8 +391,8 @@ class ConvAC(Network):
 
         self._require_float("to_tree")
         self._require_one_score("to_tree")
-        levels = [[_delta3(W.shape[1], W.T) for W in self._full(l)] for l in range(1, self.L)]
-        levels.append([_delta3(self.widths[-1], self.w_out[:, None])])  # root (r, r, 1)
+        levels = [[delta3(W.shape[1], W.T) for W in self._full(l)] for l in range(1, self.L)]
+        levels.append([delta3(self.widths[-1], self.w_out[:, None])])  # root (r, r, 1)
         return TreeTN(list(self._full(0).transpose(0, 2, 1)), levels)
 
     def _require_float(self, what):

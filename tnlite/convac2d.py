@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_flag, as_int, as_ints, as_power_of_two, as_prime, as_rng, guard_length
-from .convac import ConvAC, _delta3, _random_weights
+from ._convac_parts import delta3, random_conv_weights
+from .convac import ConvAC
 
 __all__ = ["ConvAC2D", "zorder"]
 
@@ -95,7 +96,7 @@ class ConvAC2D(ConvAC):
         rng, shared = as_rng(rng), as_flag(shared, "shared")
         p = None if p is None else as_prime(p)
         C = None if C is None else as_int(C, "C", minimum=1)
-        layers, w_out = _random_weights(rng, [side * side // 4**l for l in range(L)], widths, M, shared, p, C)
+        layers, w_out = random_conv_weights(rng, [side * side // 4**l for l in range(L)], widths, M, shared, p, C)
         return cls(layers, w_out, p=p)
 
     def __repr__(self):
@@ -115,7 +116,7 @@ class ConvAC2D(ConvAC):
         levels = []
         for l in range(1, self.L + 1):
             r = self.widths[l - 1]
-            levels.append([_delta3(r, np.eye(r)) for _ in range(self.N >> (2 * l - 1))])  # pair each row
+            levels.append([delta3(r, np.eye(r)) for _ in range(self.N >> (2 * l - 1))])  # pair each row
             last = [W.T for W in self._full(l)] if l < self.L else [self.w_out[:, None]]
-            levels.append([_delta3(r, t) for t in last])  # (r, r, r_l): join the rows, conv
+            levels.append([delta3(r, t) for t in last])  # (r, r, r_l): join the rows, conv
         return TreeTN(list(self._full(0).transpose(0, 2, 1)), levels)

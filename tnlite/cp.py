@@ -24,7 +24,8 @@ import numpy as np
 from ._linalg import conv_chunk, matmul, mod, multiply_into, position_block, product_over_positions
 from ._validate import (as_array, as_configs, as_flag, as_int, as_prime, as_residues, as_rng,
                         guard_dense)
-from .convac import ConvAC, _delta3, _product_half, _random_weights
+from ._convac_parts import delta3, product_half, random_conv_weights
+from .convac import ConvAC
 from .network import Graph, Network
 
 __all__ = ["CP", "ShallowConvAC"]
@@ -118,7 +119,7 @@ class ShallowConvAC(ConvAC):
         p = None if p is None else as_prime(p)
         C = None if C is None else as_int(C, "C", minimum=1)
         guard_dense(((1 if shared else N), r, M), f"conv layer (N={N} positions x r={r} x M={M})")
-        layers, w_out = _random_weights(rng, [N], (r,), M, shared, p, C)
+        layers, w_out = random_conv_weights(rng, [N], (r,), M, shared, p, C)
         return cls(layers[0], w_out, N=N, p=p)
 
     def __repr__(self):
@@ -155,7 +156,7 @@ class ShallowConvAC(ConvAC):
         if N & (N - 1):
             raise ValueError(f"to_tree needs a power of 2 positions, this shallow ConvAC has N={N}")
         r = self.r
-        levels = [[_delta3(r, np.eye(r) if l < L else self.w_out[:, None]) for _ in range(N >> l)]
+        levels = [[delta3(r, np.eye(r) if l < L else self.w_out[:, None]) for _ in range(N >> l)]
                   for l in range(1, L + 1)]
         return TreeTN(list(self._full(0).transpose(0, 2, 1)), levels)
 
@@ -226,8 +227,8 @@ class CP(Network):
         for half in (self.phys_dims[:h], self.phys_dims[h:]):
             guard_dense((math.prod(half), self.rank),
                         f"CP.to_dense intermediate (half the positions' configurations x rank r={self.rank})")
-        left = _product_half(self.factors[:h], self.p) if h else np.ones((1, self.rank), dtype=self.weights.dtype)
-        right = _product_half(self.factors[h:], self.p)
+        left = product_half(self.factors[:h], self.p) if h else np.ones((1, self.rank), dtype=self.weights.dtype)
+        right = product_half(self.factors[h:], self.p)
         return matmul(mod(left * self.weights, self.p), right.T, self.p).reshape(self.phys_dims)
 
     def amplitudes(self, configs):

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from . import as_array, as_int, as_residues, guard_length
+from . import as_array, as_int, as_ints, as_power_of_two, as_residues, guard_length
 
 
 def _as_layers(x, name, single_ndim):
@@ -176,6 +176,13 @@ def as_mps_cores(cores, p):
                 f"cores[{t + 1}] has left dimension {out[t + 1].shape[0]}"
             )
     return out
+
+
+def as_deep_convac_sizes(N, M, widths):
+    """(N, L, M, widths) of a deep 1D ConvAC: N = 2**L positions, M >= 1, L widths >= 1."""
+    N, L = as_power_of_two(N, "N")
+    M = as_int(M, "M", minimum=1)
+    return N, L, M, as_ints(widths, "widths", L, f"N={N} needs log2({N})={L} (one per conv layer)")
 
 
 def as_conv_layers(layers, w_out, N, pool):
