@@ -332,7 +332,7 @@ def test_to_dense_in_blocks_equals_growing_all_prefixes(monkeypatch, N, M, R, de
     rac = RAC.random(N, M, R, rng=N + M, depth=depth, p=p)
     want = _dense_all_prefixes(rac)
     for entries in (1, 7, 64, 1 << 16):  # blocks of one prefix up to no blocking at all
-        monkeypatch.setattr("tnlite.rac._STATE_ENTRIES", entries)
+        monkeypatch.setattr("tnlite._rac_dense._STATE_ENTRIES", entries)
         got = rac.to_dense()
         assert got.dtype == want.dtype and got.shape == want.shape
         if p is None:

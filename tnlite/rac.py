@@ -37,17 +37,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._copynet import CopyNetwork
+from ._rac_copies import copy_network
+from ._rac_dense import prefix_scores
 from ._linalg import haar_isometry, matmul, matmul_into, mod, multiply_into, recurrent_chunk, unit_vector
 from ._validate import (as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng,
                         guard_dense, guard_length, guard_uniform)
 from .features import one_hot
 from .network import Graph, Network
-from ._validate.networks import guard_rac_network
 
 __all__ = ["RAC"]
-
-_STATE_ENTRIES = 1 << 16  # hidden-state entries to_dense grows at once (0.5 MB of float64)
 
 
 def _unit_columns(R, M, rng):
@@ -231,7 +229,7 @@ class RAC(Network):
         later step) and the score is a polynomial of higher degree in each f(x_t); A is
         then its values on one-hot inputs, i.e. the amplitudes for spin configurations.
         Computed by growing all M^t prefixes one step at a time (no repeated work) until
-        they fill a block of about ``_STATE_ENTRIES`` state entries, then finishing the
+        they fill a block of about 64k state entries, then finishing the
         prefixes block by block, depth first: each block writes its own contiguous slice
         of the prefix-major output, so the live states stay a few MB at any N.
 
@@ -243,37 +241,8 @@ class RAC(Network):
         guard_uniform(M, N, "RAC coefficient tensor")
         guard_dense((M**N,), "RAC coefficient tensor")
         out = np.empty(M**N, dtype=np.result_type(*self.params()))
-        self._finish_prefixes([h0[None, :] for h0 in self.h0], N, out)
+        prefix_scores(self, [h0[None, :] for h0 in self.h0], N, out)
         return out.reshape((M,) * N)  # (d_1, ..., d_N)
-
-    def _grow(self, h):
-        """Every prefix grown by every input d: hidden states (K, R) per layer -> (K M, R)."""
-        K, M, R = h[0].shape[0], self.M, self.R
-        u = self.W_I[0].T[None, :, :]  # (1, d, R): W_I e_d for every new input d
-        new = []
-        for k in range(self.depth):
-            a = matmul(h[k], self.W_H[k].T, self.p)[:, None, :]  # (K, 1, R)
-            hk = mod(a * u, self.p).reshape(K * M, R)  # (K d, R): prefixes grown by d
-            new.append(hk)
-            if k + 1 < self.depth:
-                u = matmul(hk, self.W_I[k + 1].T, self.p).reshape(K, M, R)  # (K, d, R)
-        return new
-
-    def _finish_prefixes(self, h, steps, out):
-        """Write the scores of K prefixes (states h, per layer (K, R)) completed by every
-        suffix of `steps` inputs into out, shape (K M^steps,), prefix-major."""
-        M = self.M
-        rows = max(M, _STATE_ENTRIES // (self.R * self.depth))  # prefixes per block
-        while steps and h[0].shape[0] * M <= rows:
-            h, steps = self._grow(h), steps - 1
-        if not steps:
-            out[:] = matmul(h[-1], self.W_O[:, None], self.p)[:, 0]  # (K,)
-            return
-        K, step = h[0].shape[0], max(1, rows // M)  # grow `step` prefixes at a time
-        size = M**steps  # output entries per prefix
-        for i in range(0, K, step):
-            j = min(i + step, K)
-            self._finish_prefixes(self._grow([hk[i:j] for hk in h]), steps - 1, out[i * size:j * size])
 
     def mps_cores(self):
         """The depth-1 RAC's MPS cores, built from the weights (never dense).
@@ -388,30 +357,7 @@ class RAC(Network):
             Refused (ValueError) before anything is built above
             ``tnlite._validate.networks.MAX_GRAPH_NODES`` tensors (about N^depth / depth!).
         """
-        guard_rac_network(self.N, self.depth)
-        nodes, tensors, axes = [], [], []
-        dims = {("x", s): self.M for s in range(self.N)}
-        W_H_h0 = [matmul(W, h[:, None], self.p)[:, 0] for W, h in zip(self.W_H, self.h0)]  # (R,) per layer
-
-        def add(node, T, labels):
-            nodes.append(node), tensors.append(T), axes.append(labels)
-
-        def chain(l, a, last):
-            """Layer l's chain at address a over steps 0..last: returns the label of its last state."""
-            for s in range(last + 1):
-                h = ("h", l, a, s)
-                dims[h] = self.R
-                if s == 0:
-                    add(("W_H h0", l, a), W_H_h0[l - 1], (h,))
-                else:
-                    add(("W_H", l, a, s), self.W_H[l - 1], (h, ("h", l, a, s - 1)))  # (out, in)
-                below = ("x", s) if l == 1 else chain(l - 1, a + (s,), s)
-                add(("W_I", l, a, s), self.W_I[l - 1], (h, below))  # (out, in)
-            return ("h", l, a, last)
-
-        top = chain(self.depth, (), self.N - 1)
-        add(("W_O",), self.W_O, (top,))
-        return CopyNetwork(nodes, tensors, axes, dims, [("x", s) for s in range(self.N)])
+        return copy_network(self)
 
     def _require_depth_one(self, what):
         if self.depth != 1:
