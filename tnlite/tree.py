@@ -23,8 +23,6 @@ bound only: its tensors are never filled in here.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ._linalg import haar_isometry, matmul, mod
