@@ -5,7 +5,6 @@ call these once at their boundary; internal helpers trust their callers.
 """
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 import operator
@@ -343,36 +342,11 @@ def as_features(X, N, M, name="X"):
     return X
 
 
-def as_residues(a, p, name):
-    """`a` as int64 residues mod p: integer arrays, or floats holding whole numbers only
-    (a fractional weight has no residue; truncating it silently would change the network)."""
-    if not np.issubdtype(a.dtype, np.integer):
-        if np.issubdtype(a.dtype, np.floating) and np.all(a == np.round(a)):
-            a = a.astype(np.int64)
-        else:
-            raise TypeError(f"{name} must hold integers for exact arithmetic mod p={p}, got dtype {a.dtype}")
-    return np.mod(a.astype(np.int64), p)
-
-
 def as_real_array(a, name):
     """A real float64 copy of the array `a` (complex refused)."""
     if np.iscomplexobj(a):
         raise TypeError(f"{name} must be real, got dtype {a.dtype}")
     return np.array(a, dtype=np.float64)
-
-
-def as_prime(p, name="p"):
-    """`p` as an int prime no larger than 2**24, so that residues and their products stay exact."""
-    p = as_int(p, name, minimum=2)
-    if p > 2**24 or not _is_prime(p):
-        raise ValueError(f"{name} must be a prime no larger than 2**24 (products must stay exact), got {p}")
-    return p
-
-
-@functools.lru_cache(maxsize=64)
-def _is_prime(p):
-    """Trial division (0.2 ms for p near 2**24, so remembered: exact ranks are asked for often)."""
-    return all(p % k for k in range(2, math.isqrt(p) + 1))
 
 
 def as_configs(configs, N, M, name="configs"):
@@ -402,7 +376,8 @@ def as_configs(configs, N, M, name="configs"):
     return c
 
 
-from .graphs import as_graph  # noqa: E402  (the checks below use the ones above)
+from .exact import as_prime, as_residues  # noqa: E402  (the checks below use the ones above)
+from .graphs import as_graph  # noqa: E402
 from .networks import (as_conv_layers, as_mps_cores, as_overlap_geometry, as_overlap_weights, as_rac_weights,  # noqa: E402
                        as_deep_convac_sizes, as_rbm_weights, as_tree_cores)
 from .training import as_data, as_labels, as_positive, as_upstream  # noqa: E402
