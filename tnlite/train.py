@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 from ._progress import Progress
-from ._validate import as_data, as_int, as_labels, as_nonnegative, as_positive, as_rng
+from ._validate import as_data, as_int, as_labels, as_nonnegative, as_positive_real, as_rng
 from .network import Network
 
 __all__ = ["CrossEntropy", "Adam", "FitResult", "fit", "evaluate", "positive", "predict", "train_step"]
@@ -90,7 +90,7 @@ class Adam:
     """
 
     def __init__(self, params, lr, betas=(0.9, 0.999), eps=1e-8):
-        self.lr = as_positive(lr, "lr")
+        self.lr = as_positive_real(lr, "lr")
         self.betas, self.eps, self.t = betas, eps, 0
         self.m = [np.zeros(np.shape(a)) for a in params]
         self.v = [np.zeros(np.shape(a)) for a in params]
@@ -257,7 +257,7 @@ def fit(model, X, y, steps, lr, batch, rng, val=None, loss=None, patience=None, 
     loss = CrossEntropy() if loss is None else loss
     _check_model(model, loss)
     X = as_data(X)
-    steps, lr = as_int(steps, "steps", minimum=1), as_positive(lr, "lr")
+    steps, lr = as_int(steps, "steps", minimum=1), as_positive_real(lr, "lr")
     batch = X.shape[0] if batch is None else min(as_int(batch, "batch", minimum=1), X.shape[0])
     rng, eval_every = as_rng(rng), as_int(eval_every, "eval_every", minimum=1)
     patience = None if patience is None else as_int(patience, "patience", minimum=1)

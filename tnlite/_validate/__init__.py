@@ -380,4 +380,4 @@ from .exact import as_prime, as_residues  # noqa: E402  (the checks below use th
 from .graphs import as_graph  # noqa: E402
 from .networks import (as_conv_layers, as_mps_cores, as_overlap_geometry, as_overlap_weights, as_rac_weights,  # noqa: E402
                        as_deep_convac_sizes, as_rbm_weights, as_tree_cores)
-from .training import as_data, as_labels, as_positive, as_upstream  # noqa: E402
+from .training import as_data, as_labels, as_upstream  # noqa: E402

@@ -5,9 +5,6 @@ argument, what it got and what it needs.
 """
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
 from . import as_array
@@ -51,12 +48,3 @@ def as_data(X, name="X"):
         bad = np.argwhere(~np.isfinite(X))[0]
         raise ValueError(f"{name} has nan or inf entries (first at sample {bad[0]}, position {bad[1]}, feature {bad[2]})")
     return X
-
-
-def as_positive(x, name):
-    """A finite float > 0 (a learning rate, a step size)."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number > 0, got {type(x).__name__} {x!r}")
-    if not (math.isfinite(x) and x > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
-    return float(x)
