@@ -26,8 +26,6 @@ from .tensors import entropy_from_schmidt
 __all__ = ["MPS"]
 
 
-
-
 class MPS(Network):
     """A matrix product state with cores of shape (left, phys, right).
 

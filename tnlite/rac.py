@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._linalg import haar_isometry, matmul, matmul_into, mod, multiply_into, recurrent_chunk, unit_vector
 from ._rac_copies import copy_network
 from ._rac_dense import prefix_scores
-from ._linalg import haar_isometry, matmul, matmul_into, mod, multiply_into, recurrent_chunk, unit_vector
 from ._validate import (as_configs, as_features, as_int, as_prime, as_rac_weights, as_real_array, as_residues, as_rng,
                         guard_dense, guard_length, guard_uniform)
 from .features import one_hot
@@ -229,9 +229,9 @@ class RAC(Network):
         later step) and the score is a polynomial of higher degree in each f(x_t); A is
         then its values on one-hot inputs, i.e. the amplitudes for spin configurations.
         Computed by growing all M^t prefixes one step at a time (no repeated work) until
-        they fill a block of about 64k state entries, then finishing the
-        prefixes block by block, depth first: each block writes its own contiguous slice
-        of the prefix-major output, so the live states stay a few MB at any N.
+        they fill a block of about 64k state entries, then finishing the prefixes block
+        by block, depth first, each block writing its slice of the prefix-major output:
+        the live states stay a few MB at any N (``tnlite._rac_dense``).
 
         Returns
         -------
@@ -239,7 +239,6 @@ class RAC(Network):
         """
         M, N = self.M, self.N
         guard_uniform(M, N, "RAC coefficient tensor")
-        guard_dense((M**N,), "RAC coefficient tensor")
         out = np.empty(M**N, dtype=np.result_type(*self.params()))
         prefix_scores(self, [h0[None, :] for h0 in self.h0], N, out)
         return out.reshape((M,) * N)  # (d_1, ..., d_N)
