@@ -218,15 +218,13 @@ def heisenberg_hamiltonian(N, Jz=1.0, periodic=False):
 
     Parameters
     ----------
-    N : int, >= 2
+    N, periodic : as in :func:`tfim_hamiltonian`
     Jz : float
-    periodic : bool
-        Add the bond (N-1, 0) (needs N >= 3).
+        The S^z S^z coupling relative to the flip-flop term.
 
     Returns
     -------
-    scipy.sparse.csr_matrix, shape (2**N, 2**N), real
-        Site 0 is the most significant bit (first tensor axis).
+    scipy.sparse.csr_matrix, real, laid out as :func:`tfim_hamiltonian`'s
     """
     N = _check_chain(N, periodic)
     Jz = as_real(Jz, "Jz")
