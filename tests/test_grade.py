@@ -11,7 +11,9 @@ import csv
 import importlib.util
 import pathlib
 import re
+import os
 import shutil
+import threading
 import time
 
 import nbformat
@@ -151,3 +153,48 @@ def test_a_notebook_that_ignores_interrupts_is_killed_and_keeps_its_earlier_verd
     assert mine["schmidt_rank"]["verdict"] == "timeout"
     assert re.search(r"still running after 45 s", mine["schmidt_rank"]["message"])
     assert seconds < 300  # the grader did not stall on it
+
+
+def _alive(pid):
+    """Whether process `pid` still runs (a zombie waiting for its parent to reap it does not)."""
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_kernel_that_ignores_signals_and_forks_a_stubborn_child_cannot_stall_the_grader(tmp_path):
+    """The kernel forks a child that ignores SIGTERM/SIGINT/SIGHUP and holds the kernel's files,
+    then loops ignoring signals itself: the grader stops at its timeout and leaves nothing running."""
+    pid_file = tmp_path / "child.pid"
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import os, signal, time\n"
+            "for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+            "    signal.signal(s, signal.SIG_IGN)\n"
+            "pid = os.fork()\n"
+            "while pid == 0:\n"
+            "    time.sleep(0.05)\n"
+            f"open({str(pid_file)!r}, 'w').write(str(pid))"),
+        nbformat.v4.new_code_cell("while True:\n    time.sleep(0.05)\n\ntl.checks.check_matricize(matricize);"),
+    ]
+    path = tmp_path / "01_stubborn.ipynb"
+    nbformat.write(nb, path)
+    timeout, result = 10, []
+    worker = threading.Thread(target=lambda: result.append(grade.grade_notebook(
+        path, [("check_matricize", "matricize")], cell_timeout=600, timeout=timeout)), daemon=True)
+    try:
+        worker.start()
+        worker.join(timeout + 120)  # the timeout, a grace period, and room for a loaded machine
+        assert not worker.is_alive(), "the grader still waits on a notebook it should have killed"
+        assert result[0]["check_matricize"][0] == "timeout"
+        child = int(pid_file.read_text())
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child), f"process {child} forked by the kernel outlived the grading"
+    finally:
+        if pid_file.exists() and _alive(int(pid_file.read_text())):
+            os.kill(int(pid_file.read_text()), 9)  # do not leave it behind when the test fails
