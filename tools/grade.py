@@ -66,8 +66,16 @@ def _task_name(checker):
         return checker.removeprefix("check_")
 
 
-def run_one(notebook, verdicts, cell_timeout):
-    """Worker: run `notebook` in a kernel; return [(cell index, source, ename, evalue)] of failed cells."""
+GRACE = 5  # seconds a SIGTERMed worker gets before its process group and its kernel's get SIGKILL
+
+
+def run_one(notebook, verdicts, cell_timeout, kernel_pid=None):
+    """Worker: run `notebook` in a kernel; return [(cell index, source, ename, evalue)] of failed cells.
+
+    jupyter_client starts the kernel in a session (process group) of its own, out of reach of a
+    signal to the worker's group: its pid goes to the file `kernel_pid` as soon as it runs, so the
+    grader can kill that group too, and on SIGTERM the worker SIGKILLs it before it exits.
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -77,6 +85,22 @@ def run_one(notebook, verdicts, cell_timeout):
     client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=True, extra_arguments=["--log-level=ERROR"],
                             resources={"metadata": {"path": str(pathlib.Path(notebook).parent)}})
+    group = []
+
+    def started(notebook):  # nbclient's hook: the kernel runs, nothing has executed yet
+        group.append(os.getpgid(client.km.provisioner.pid))
+        if kernel_pid is not None:
+            tmp = pathlib.Path(str(kernel_pid) + ".tmp")
+            tmp.write_text(str(group[0]))
+            tmp.replace(kernel_pid)  # the grader reads a whole number or nothing
+
+    def terminated(signum, frame):
+        for pgid in group:
+            _kill_group(pgid, signal.SIGKILL)
+        os._exit(128 + signum)
+
+    client.on_notebook_start = started
+    signal.signal(signal.SIGTERM, terminated)
     failed = []
     try:
         client.execute()
@@ -89,26 +113,68 @@ def run_one(notebook, verdicts, cell_timeout):
     return failed
 
 
+def _kill_group(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+
+
+def _stop(proc, kernel_pid, grace=GRACE):
+    """End worker `proc` and everything its kernel started: SIGTERM, then SIGKILL after `grace` s.
+
+    Both process groups get SIGKILL even when the worker exited on its own: a process the
+    notebook forked (and left behind) lives in the kernel's group. Every wait is bounded.
+    """
+    if proc.poll() is None:
+        _kill_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    groups = [proc.pid]
+    try:
+        groups.append(int(pathlib.Path(kernel_pid).read_text()))
+    except (OSError, ValueError):
+        pass  # the kernel never started
+    for pgid in groups:
+        _kill_group(pgid, signal.SIGKILL)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:  # unkillable (uninterruptible sleep): leave it, do not stall
+        pass
+
+
 def grade_notebook(notebook, tasks, cell_timeout, timeout):
     """Run one submission in a worker process; return {checker: (verdict, message)}."""
     with tempfile.TemporaryDirectory(prefix="grade-") as work:
         work = pathlib.Path(work)
         copy = work / pathlib.Path(notebook).name
         shutil.copy(notebook, copy)  # runs beside a copy: the submission folder stays as it was
-        verdicts = work / "verdicts.jsonl"
+        verdicts, result, log, kernel_pid = (work / name for name in
+                                             ("verdicts.jsonl", "result.json", "worker.log", "kernel.pid"))
         cmd = [sys.executable, __file__, "--run-one", str(copy), "--verdicts", str(verdicts),
-               "--cell-timeout", str(cell_timeout)]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)  # its own process group: the kernel dies with it
-        try:
-            out, err = proc.communicate(timeout=timeout)
-            failed = json.loads(out.strip().splitlines()[-1]) if proc.returncode == 0 and out.strip() else \
-                [(-1, "", "WorkerError", (err.strip().splitlines() or ["exit %s" % proc.returncode])[-1])]
-            killed = False
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            failed, killed = [], True
+               "--cell-timeout", str(cell_timeout), "--result", str(result), "--kernel-pid", str(kernel_pid)]
+        # Files, not pipes: a process the notebook leaves behind holding a pipe open would make
+        # reading it to its end wait forever. Its own process group: one signal reaches the worker.
+        with open(log, "w+", encoding="utf-8") as out:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            try:
+                proc.wait(timeout=timeout)
+                killed = False
+            except subprocess.TimeoutExpired:
+                killed = True
+            finally:
+                _stop(proc, kernel_pid)
+            out.seek(0)
+            err = out.read()
+        failed = []
+        if not killed:
+            try:
+                failed = json.loads(result.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                failed = [(-1, "", "WorkerError", (err.strip().splitlines() or ["exit %s" % proc.returncode])[-1])]
         said = {}
         if verdicts.exists():
             for line in verdicts.read_text(encoding="utf-8").splitlines():
@@ -186,9 +252,12 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=2, help="notebooks graded at once")
     parser.add_argument("--run-one", type=pathlib.Path, help=argparse.SUPPRESS)
     parser.add_argument("--verdicts", type=pathlib.Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=pathlib.Path, help=argparse.SUPPRESS)
+    parser.add_argument("--kernel-pid", type=pathlib.Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_one:
-        print(json.dumps(run_one(args.run_one, args.verdicts, args.cell_timeout)))
+        failed = run_one(args.run_one, args.verdicts, args.cell_timeout, args.kernel_pid)
+        args.result.write_text(json.dumps(failed), encoding="utf-8")
         return 0
     if args.submissions is None or not args.submissions.is_dir():
         parser.error(f"SUBMISSIONS must be a folder of student folders, got {args.submissions}")
