@@ -168,8 +168,8 @@ ADVICE = {
     "exact-energy gradient step (RBM)": (
         "As for the deep ConvAC: the floor counts reading the inputs, which the route never does. "
         "What remains is the RBM's log-amplitudes of all 2^N spins (a (2^N, N) x (N, 24) GEMM, then "
-        "log cosh over 2^N x 24 entries at numpy's transcendental rate) and their gradient, about half "
-        "the step each."
+        "log cosh over 2^N x 24 entries at numpy's transcendental rate) and their gradient: most of "
+        "the step, the rest H and its symmetry check."
     ),
     "min cut, binary tree": (
         "scipy's maximum_flow is already ~20x faster than networkx; the remaining cost is the "
