@@ -362,11 +362,7 @@ def as_configs(configs, N, M, name="configs"):
         c = c[None, :]
     if c.ndim != 2 or c.shape[1] != N:
         raise ValueError(f"{name} must have shape (B, N={N}), got {np.shape(configs)}")
-    if not np.issubdtype(c.dtype, np.integer):
-        if np.issubdtype(c.dtype, np.floating) and np.all(c == np.round(c)):
-            c = c.astype(np.int64)
-        else:
-            raise TypeError(f"{name} must hold integers in 0..{M - 1}, got dtype {c.dtype}")
+    c = as_whole_numbers(c, name, f"integers in 0..{M - 1}")
     if c.size and (c.min() < 0 or c.max() >= M):
         raise ValueError(f"{name} must hold values in 0..{M - 1}, got values from {c.min()} to {c.max()}")
     if c.size and np.any(c.max(axis=0) >= dims):
@@ -374,6 +370,17 @@ def as_configs(configs, N, M, name="configs"):
         raise ValueError(f"{name} column {j} must hold values in 0..{dims[j] - 1} (site {j} has dimension {dims[j]}), "
                          f"got {c[:, j].max()}")
     return c
+
+
+def as_whole_numbers(a, name, what):
+    """The array `a` itself if its dtype is integer, as int64 if it holds floats that are all
+    whole numbers (the course's one rule: 3.0 is accepted where 3 is); otherwise a TypeError
+    saying `name` must hold `what` and the dtype it has."""
+    if np.issubdtype(a.dtype, np.integer):
+        return a
+    if np.issubdtype(a.dtype, np.floating) and np.all(a == np.round(a)):
+        return a.astype(np.int64)
+    raise TypeError(f"{name} must hold {what}, got dtype {a.dtype}")
 
 
 from .exact import as_prime, as_residues  # noqa: E402  (the checks below use the ones above)

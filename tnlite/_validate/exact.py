@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import as_int
+from . import as_int, as_whole_numbers
 
 
 def as_prime(p, name="p"):
@@ -30,9 +30,5 @@ def _is_prime(p):
 def as_residues(a, p, name):
     """`a` as int64 residues mod p: integer arrays, or floats holding whole numbers only
     (a fractional weight has no residue; truncating it silently would change the network)."""
-    if not np.issubdtype(a.dtype, np.integer):
-        if np.issubdtype(a.dtype, np.floating) and np.all(a == np.round(a)):
-            a = a.astype(np.int64)
-        else:
-            raise TypeError(f"{name} must hold integers for exact arithmetic mod p={p}, got dtype {a.dtype}")
+    a = as_whole_numbers(a, name, f"integers for exact arithmetic mod p={p}")
     return np.mod(a.astype(np.int64), p)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import as_array
+from . import as_array, as_whole_numbers
 
 
 def as_upstream(g, shape, name="g"):
@@ -25,11 +25,7 @@ def as_labels(y, B, C, name="y"):
     y = as_array(y, name)
     if y.ndim != 1 or y.shape[0] != B:
         raise ValueError(f"{name} must have shape ({B},), one label per sample of X, got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        if np.issubdtype(y.dtype, np.floating) and np.all(y == np.round(y)):
-            y = y.astype(np.int64)
-        else:
-            raise TypeError(f"{name} must hold integer class labels, got dtype {y.dtype}")
+    y = as_whole_numbers(y, name, "integer class labels")
     if B and (y.min() < 0 or y.max() >= C):
         raise ValueError(f"{name} must hold class labels in 0..C-1 = 0..{C - 1} (the model has C={C} class "
                          f"scores), got values from {y.min()} to {y.max()}")
