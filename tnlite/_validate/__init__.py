@@ -183,19 +183,24 @@ def as_positive_real(x, name):
     return float(x)
 
 
+def as_list(seq, name, what):
+    """The items of the sequence `seq` as a list; a string, bytes, a mapping or a
+    non-iterable is refused by a TypeError saying `name` must be `what`."""
+    if isinstance(seq, (str, bytes, Mapping)):
+        raise TypeError(f"{name} must be {what}, got {type(seq).__name__} {seq!r}")
+    try:
+        return list(seq)
+    except TypeError:
+        raise TypeError(f"{name} must be {what}, got {type(seq).__name__} {seq!r}") from None
+
+
 def as_ints(seq, name, n=None, needs=None, minimum=1):
     """`seq` as a tuple of ints >= `minimum`, with exactly `n` entries when `n` is given.
 
     `needs` says why n (e.g. "N=16 needs log2(16)=4 (one per conv layer)"); strings,
     bools and non-sequences are refused by name.
     """
-    what = f"a sequence of {n} ints" if n is not None else "a sequence of ints"
-    if isinstance(seq, (str, bytes, Mapping)):
-        raise TypeError(f"{name} must be {what}, got {type(seq).__name__} {seq!r}")
-    try:
-        items = list(seq)
-    except TypeError:
-        raise TypeError(f"{name} must be {what}, got {type(seq).__name__} {seq!r}") from None
+    items = as_list(seq, name, f"a sequence of {n} ints" if n is not None else "a sequence of ints")
     if n is not None and len(items) != n:
         raise ValueError(f"{name} has {len(items)} entries; {needs or f'it needs {n}'}")
     return tuple(as_int(x, f"{name}[{i}]", minimum=minimum) for i, x in enumerate(items))

@@ -3,17 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import as_int
+from . import as_int, as_list
 
 
 def _as_tuples(seq, name, form):
     """`seq` as a list of tuples, each `form` (e.g. "(u, v, dim)"); TypeError naming `name` otherwise."""
-    if isinstance(seq, (str, bytes, dict)):
-        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}")
-    try:
-        seq = list(seq)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of {form} tuples, got {type(seq).__name__} {seq!r}") from None
+    seq = as_list(seq, name, f"a list of {form} tuples")
     out = []
     for i, e in enumerate(seq):
         if isinstance(e, (str, bytes)):
