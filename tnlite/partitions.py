@@ -36,24 +36,14 @@ def interleaved(N, k=0):
     N must be a multiple of 2**(k+1), so that both sides hold N / 2**(k+1) whole blocks.
     """
     N = guard_length(as_int(N, "N", minimum=2), "N", "the list of particles")
-    k = as_int(k, "k", minimum=0)
-    if k >= N.bit_length():  # 2**(k+1) > 2 N: no whole blocks (and 2**k may be too long to print)
-        raise ValueError(f"k must be below log2(N) (2**(k+1) must divide N={N}), got {k}")
-    if N % 2 ** (k + 1):
-        raise ValueError(f"interleaved blocks of 2**k = {2**k} need N a multiple of 2**(k+1) = {2 ** (k + 1)}, "
-                         f"got N={N}")
+    k = _block_exponent(k, N, "N", "interleaved blocks of 2**k = {b} need N a multiple of 2**(k+1) = {b2}")
     return tuple(j for j in range(N) if (j >> k) % 2 == 0)
 
 
 def checkerboard(side, k=0):
     """Squares of 2**k x 2**k cells coloured like a chessboard; the square at (0, 0) is in P."""
     side = guard_length(as_int(side, "side", minimum=2), "side", "the side x side grid's cells", power=2)
-    k = as_int(k, "k", minimum=0)
-    if k >= side.bit_length():  # 2**(k+1) > 2 side: no whole squares (and 2**k may be too long to print)
-        raise ValueError(f"k must be below log2(side) (2**(k+1) must divide side={side}), got {k}")
-    if side % 2 ** (k + 1):
-        raise ValueError(f"a checkerboard of {2**k} x {2**k} squares needs side a multiple of {2 ** (k + 1)}, "
-                         f"got side={side}")
+    k = _block_exponent(k, side, "side", "a checkerboard of {b} x {b} squares needs side a multiple of {b2}")
     j = np.arange(side * side)
     return tuple(int(x) for x in j[((j // side >> k) + (j % side >> k)) % 2 == 0])
 
@@ -89,3 +79,14 @@ def parse(text, N):
     if len(rows) == N:
         raise ValueError(f"P holds all {N} particles: leave at least one for the other side Q")
     return tuple(sorted(rows))
+
+
+def _block_exponent(k, n, name, message):
+    """k as an int >= 0 such that 2**(k+1) divides `n` (so blocks of 2**k alternate evenly);
+    otherwise a ValueError: `message` with {b} = 2**k and {b2} = 2**(k+1), then the `name`=n it got."""
+    k = as_int(k, "k", minimum=0)
+    if k >= n.bit_length():  # 2**(k+1) > 2 n: no whole blocks (and 2**k may be too long to print)
+        raise ValueError(f"k must be below log2({name}) (2**(k+1) must divide {name}={n}), got {k}")
+    if n % 2 ** (k + 1):
+        raise ValueError(message.format(b=2**k, b2=2 ** (k + 1)) + f", got {name}={n}")
+    return k
