@@ -93,10 +93,8 @@ def as_target(target, model, name="target"):
     if t.shape not in (tuple(model.phys_dims), (size,)):
         raise ValueError(f"{name} must have shape {tuple(model.phys_dims)} (or ({size},)), one amplitude per "
                          f"configuration of the model's {model.N} sites, got {t.shape}")
-    if np.iscomplexobj(t):
-        raise TypeError(f"{name} must be real (tnlite.vmc fits real amplitudes), got dtype {t.dtype}")
-    t = t.astype(np.float64).ravel()
+    t = as_state(t, name)
     norm = np.linalg.norm(t)
-    if norm == 0:
+    if norm == 0:  # nonzero entries whose squares underflow
         raise ValueError(f"{name} has zero norm: a state needs at least one nonzero amplitude")
     return t / norm
