@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _grad_overlap
 from .convac import ConvAC
+from .features import all_configurations
 from .mps import MPS
 from .rac import RAC
 from .rbm import RBM
@@ -92,7 +93,6 @@ def _mps_backward(mps, tape, G):
 def _rac_forward(rac):
     if rac.depth == 1:
         return _rac1_forward(rac)
-    M, R, L = rac.M, rac.R, rac.depth
     h = [h0[None, :].astype(np.float64) for h0 in rac.h0]  # per layer (K prefixes, R)
     tape = []
     for _ in range(rac.N):
@@ -185,7 +185,7 @@ def _through_time(rac, steps, dh, dWH, dWI):
 @lru_cache(maxsize=2)
 def _spins(N):
     """s_j = 1 - 2 c_j for every configuration c, (2^N, N) in to_dense order (read-only, cached)."""
-    s = 1.0 - 2.0 * ((np.arange(2**N)[:, None] >> np.arange(N - 1, -1, -1)) & 1)
+    s = RBM._spins(all_configurations(N))
     s.flags.writeable = False
     return s
 

@@ -13,6 +13,13 @@ from ._validate import as_array, as_configs, as_int, as_positive_real, guard_den
 __all__ = ["one_hot", "gaussian_features"]
 
 
+def all_configurations(N, M=2):
+    """Every configuration of N sites with M values, shape (M^N, N), in ``to_dense()``'s order (site 0 slowest)."""
+    N, M = as_int(N, "N", minimum=1), as_int(M, "M", minimum=1)
+    guard_dense((M**N, N), "configurations")
+    return np.arange(M**N)[:, None] // M ** np.arange(N - 1, -1, -1) % M
+
+
 def one_hot(configs, M):
     """One-hot features of basis configurations: f_d(x_j) = [x_j == d].
 

@@ -39,22 +39,15 @@ import dataclasses
 import numpy as np
 
 from . import _grad_dense
-from ._validate import as_int, as_rows, guard_dense
+from ._validate import as_int, as_rows
 from ._validate.variational import EXACT_SUM_LIMIT, as_exact_sum_model, as_hamiltonian, as_state, as_target
-from .features import one_hot
+from .features import all_configurations, one_hot
 from .network import Network
 from .tensors import schmidt_values
 from .train import FitResult, fit
 
 __all__ = ["EXACT_SUM_LIMIT", "VariationalResult", "all_configurations", "amplitudes", "energy", "energy_gradient",
            "fidelity", "fidelity_bound", "tightest_bound", "minimize_energy", "maximize_fidelity"]
-
-
-def all_configurations(N, M=2):
-    """Every configuration of N sites with M values, shape (M^N, N), in ``to_dense()``'s order (site 0 slowest)."""
-    N, M = as_int(N, "N", minimum=1), as_int(M, "M", minimum=1)
-    guard_dense((M**N, N), "configurations")
-    return np.arange(M**N)[:, None] // M ** np.arange(N - 1, -1, -1) % M
 
 
 def amplitudes(model):
@@ -324,5 +317,5 @@ class _AllConfigurations(Network):
         return self._forward(X)[0]
 
     def vjp(self, X, g, log=False):
-        A, tape = self._forward(X)
+        _, tape = self._forward(X)
         return _grad_dense.backward(self.model, tape, np.asarray(g, dtype=np.float64))
