@@ -62,7 +62,7 @@ def _sub_forward(net, Ws, Ct, start, width, V):
 def _sub_backward(net, sub, dF, dWs, dCt, start, width):
     """Add the gradients of sum dF * F_j into the full-size dWs, dCt (transposed layouts)."""
     tape, V, C = sub
-    dim, shrink = len(net.grid), net.K - 1
+    shrink = net.K - 1
     dV = dF.reshape(V.shape[:-1] + (dF.shape[-1],)) @ np.swapaxes(C, -1, -2)  # (1,)*dim + (b, in)
     dCt[_box(start, 1)] += np.swapaxes(V, -1, -2) @ dF.reshape(V.shape[:-1] + (dF.shape[-1],))
     for l in range(len(tape) - 1, -1, -1):
