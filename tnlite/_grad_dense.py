@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import _grad_overlap
+from . import _grad_overlap, _rac_dense
 from .convac import ConvAC
 from .features import all_configurations
 from .mps import MPS
@@ -103,18 +103,8 @@ def _rac_forward(rac):
 
 def _grow(rac, h):
     """One time step for all K prefixes: (per layer (h_{t-1}, W_H h_{t-1}, input), per layer h_t (K d, R))."""
-    M, R = rac.M, rac.R
-    K = h[0].shape[0]
-    u = np.broadcast_to(rac.W_I[0].T[None, :, :], (1, M, R))  # (1, d, R): W_I e_d for every new input d
-    step, new = [], []
-    for k in range(rac.depth):
-        a = h[k] @ rac.W_H[k].T  # (K, R): W_H h_{t-1}
-        hk = (a[:, None, :] * u).reshape(K * M, R)  # (K d, R): prefixes grown by d
-        step.append((h[k], a, u))
-        new.append(hk)
-        if k + 1 < rac.depth:
-            u = (hk @ rac.W_I[k + 1].T).reshape(K, M, R)  # (K, d, R): layer k+1's input
-    return step, new
+    step = []
+    return step, _rac_dense.grow(rac, h, record=step)
 
 
 def _rac1_forward(rac):

@@ -12,14 +12,20 @@ from ._linalg import matmul, mod
 _STATE_ENTRIES = 1 << 16  # hidden-state entries grown at once (0.5 MB of float64)
 
 
-def grow(rac, h):
-    """Every prefix grown by every input d: hidden states (K, R) per layer -> (K M, R)."""
+def grow(rac, h, record=None):
+    """Every prefix grown by every input d: hidden states (K, R) per layer -> (K M, R).
+
+    With a list `record`, each layer's factors (h_{t-1} (K, R), W_H h_{t-1} (K, R), its
+    input (1 or K, d, R)) are appended to it: what backpropagation (tnlite._grad_dense) needs.
+    """
     K, M, R, p = h[0].shape[0], rac.M, rac.R, rac.p
     u = rac.W_I[0].T[None, :, :]  # (1, d, R): W_I e_d for every new input d
     new = []
     for k in range(rac.depth):
-        a = matmul(h[k], rac.W_H[k].T, p)[:, None, :]  # (K, 1, R)
-        hk = mod(a * u, p).reshape(K * M, R)  # (K d, R): prefixes grown by d
+        a = matmul(h[k], rac.W_H[k].T, p)  # (K, R): W_H h_{t-1}
+        if record is not None:
+            record.append((h[k], a, u))
+        hk = mod(a[:, None, :] * u, p).reshape(K * M, R)  # (K d, R): prefixes grown by d
         new.append(hk)
         if k + 1 < rac.depth:
             u = matmul(hk, rac.W_I[k + 1].T, p).reshape(K, M, R)  # (K, d, R)
