@@ -75,6 +75,28 @@ def _neighbour(control):
     return None
 
 
+def drive(panel, changes):
+    """Move the panel's controls `changes` times, round-robin; (update times in s, status).
+
+    Each control goes to a neighbour of its default value and back. Targets are chosen at the
+    moment of the change, from the options the control has then: moving one control may
+    change another's options (lesson 10's state sets which cuts exist), and a target chosen
+    beforehand could then be no option at all.
+    """
+    movable = [(c, c.value) for c in panel.controls.values() if _neighbour(c) not in (None, c.value)]
+    times, status = [], "ok"
+    try:
+        for i in range(changes if movable else 0):
+            c, default = movable[i % len(movable)]
+            values = [o[1] if isinstance(o, tuple) else o for o in getattr(c, "options", None) or ()]
+            back = c.value != default and (not values or default in values)
+            c.value = default if back else _neighbour(c)
+            times.append(panel.last_update_seconds)
+    except Exception as exc:
+        status = f"update failed: {type(exc).__name__}: {exc}"
+    return times, status
+
+
 def time_widgets(changes=20, log=print):
     """[(builder, n_changes, median s, worst s, first-build s, status)] for every build_* panel."""
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -110,21 +132,12 @@ def _time_widgets(changes, log, plt):
             log(f"    {name}: build failed: {exc}")
             continue
         t_build = time.perf_counter() - t0
-        movable = [(k, c, c.value, _neighbour(c)) for k, c in panel.controls.items()]
-        movable = [m for m in movable if m[3] is not None and m[3] != m[2]]
-        times, status = [], "ok"
-        try:
-            for i in range(changes if movable else 0):
-                key, c, default, other = movable[i % len(movable)]
-                c.value = other if c.value == default else default
-                times.append(panel.last_update_seconds)
-        except Exception as exc:
-            status = f"update failed: {type(exc).__name__}: {exc}"
+        times, status = drive(panel, changes)
         plt.close("all")
         if times:
             med, worst = statistics.median(times), max(times)
             log(f"    {name:<40s} median {med * 1e3:7.1f} ms, worst {worst * 1e3:7.1f} ms over {len(times)} "
-                f"changes of {[m[0] for m in movable]}")
+                f"changes of {list(panel.controls)}")
         else:
             med = worst = None
             if status == "ok":

@@ -347,3 +347,46 @@ def test_exact_rank_benchmark_builds_exact_products_and_counts_lu_flops():
     got = ops_exact.planted(m, n, k, np.random.default_rng(5))
     assert (got.astype(object) == want).all()
     assert ops_exact.elimination_flops(30, 30, 30) == pytest.approx(2 / 3 * 30**3)
+
+
+def test_panel_driver_follows_a_control_whose_options_another_control_sets():
+    """Lesson 10's panel: the state decides which cuts exist. A cut chosen before the state
+    moved is then no option; the driver picks its targets when it moves a control."""
+    import ipywidgets
+    import course
+
+    cuts = {"chain": ["half", "quarter"], "grid": ["column", "row"]}
+    state = ipywidgets.Dropdown(options=list(cuts), value="chain")
+    cut = ipywidgets.Dropdown(options=cuts["chain"], value="half")
+
+    class Panel:
+        controls = {"state": state, "cut": cut}
+        last_update_seconds = 0.001
+
+    def follow(change):
+        cut.options = cuts[change["new"]]
+        cut.value = cuts[change["new"]][0]
+
+    state.observe(follow, names="value")
+    times, status = course.drive(Panel(), 8)
+    assert status == "ok" and len(times) == 8
+
+
+def test_panel_driver_moves_every_lesson_panel_without_an_error():
+    """Every build_* panel (lesson 10's capstone included) takes 6 control changes."""
+    import inspect
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import course
+    import tnlite.widgets as widgets
+
+    failed = {}
+    for name, build in inspect.getmembers(widgets, inspect.isfunction):
+        if name.startswith("build_") and build.__module__.startswith(widgets.__name__):
+            times, status = course.drive(build(), 6)
+            plt.close("all")
+            if status != "ok" or len(times) != 6:
+                failed[name] = (status, len(times))
+    assert not failed, failed
