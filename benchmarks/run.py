@@ -540,7 +540,9 @@ def render(rows, table, facts, lessons, panels, args, total):
         import course
 
         L.append(f"Lessons executed top to bottom with {course.kernel_description()}; wall time includes "
-                 "the kernel start (~0.6 s). Budget: under 20 s each.\n")
+                 "the kernel start (~0.6 s), after one untimed kernel has imported the course's stack (a "
+                 "run's first kernel can pay one-off costs: a cold file cache, a font cache to build). "
+                 "Budget: under 20 s each.\n")
         L.append("| lesson | wall time | slowest cell | status |")
         L.append("|---|---|---|---|")
         for name, wall, slowest, status in lessons:
