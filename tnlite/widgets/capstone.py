@@ -5,7 +5,9 @@ cut. It draws the target's tail beyond rank k across the cut, 1 - (sum of its k 
 Schmidt probabilities), against k: the smallest infidelity any state of Schmidt rank <= k
 can have there. Each architecture of the capstone (sized to the budget by
 :data:`tnlite.experiments.capstone.SIZES`) sits at its min-cut rank on that curve (red:
-its floor), and the infidelities its fits reached, if given, above it (blue).
+its floor), and the infidelities its fits reached, if given, above it (blue). The axes are the
+same for every cut (up to the most Schmidt values of any cut), so a move of the cut or the budget
+redraws only the curve, the markers and the title.
 """
 from __future__ import annotations
 
