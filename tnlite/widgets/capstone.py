@@ -5,7 +5,9 @@ cut. It draws the target's tail beyond rank k across the cut, 1 - (sum of its k 
 Schmidt probabilities), against k: the smallest infidelity any state of Schmidt rank <= k
 can have there. Each architecture of the capstone (sized to the budget by
 :data:`tnlite.experiments.capstone.SIZES`) sits at its min-cut rank on that curve (red:
-its floor), and the infidelities its fits reached, if given, above it (blue).
+its floor), and the infidelities its fits reached, if given, above it (blue). The axes are the
+same for every cut (up to the most Schmidt values of any cut), so a move of the cut or the budget
+redraws only the curve, the markers and the title.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import diagrams as _diagrams
 from ..experiments import capstone as _cap
-from .panel import _SyncPanel
+from .panel import _SyncPanel, set_limits
 
 _FLOOR = 1e-16  # a tail below this is drawn here: float64 resolves no less
 _MARKERS = {"MPS": "o", "RAC": "s", "deep ConvAC": "^", "shallow ConvAC": "v", "overlapping ConvAC": "D", "RBM": "P"}
@@ -54,10 +56,11 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
     if cut not in cuts:
         raise ValueError(f"cut must be one of {cuts} for the {state}, got {cut!r}")
     measured = dict(measured or {})
+    n_max = 1  # the most Schmidt values of any state across any cut: one x range for every cut
     for s in _cap.STATES:  # every ground state, spectrum and min cut now: an update then only looks them up
         d = _cap.STATES[s][0]
         for c in _cap.CUTS[d]:
-            _cap.probabilities(s, c)
+            n_max = max(n_max, _cap.probabilities(s, c).size)
             for b in _cap.BUDGETS:
                 for a in _cap.lineup(s, b):
                     _cap.rank(a, d, b, c)
@@ -81,6 +84,10 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
     fits = {a: ax.plot([], [], _MARKERS[a], color=_diagrams.COLORS["measured"], ms=7, label=a)[0]
             for a in _MARKERS}
     (ring,) = ax.plot([], [], "o", color=_diagrams.COLORS["bound"], mfc="none", mew=1.8, label="ceiling (min cut)")
+    # fixed limits: a move of the cut redraws only the curve, the markers and the title over a cached background
+    # (tick labels and the legend are most of a full draw); the markers of two cuts then read on one scale
+    set_limits(ax, (0.8, n_max * 2), (_FLOOR / 3, 1.5))
+    shown_in_legend = []  # the lineup the legend lists: rebuilt only when the budget or state changes it
 
     def update(panel):
         state = panel.value("state")
@@ -108,15 +115,16 @@ def build_fidelity_ceiling(state="critical chain", budget=125, cut=None, measure
             got = [max(1.0 - f, _FLOOR) for f in measured.get((state, budget, a), [])]
             shown[a] = got
             fits[a].set_data([ranks[a]] * len(got), got)
-        ax.set_xlim(0.8, p.size * 2)
-        ax.set_ylim(_FLOOR / 3, 1.5)
-        ax.set_title(f"{state}, {budget} parameters, cut {cut}")
-        # beside the axes, not over the points; only the architectures of this budget's lineup
-        ax.legend(handles=[tail_line, ring] + [fits[a] for a in ranks], fontsize=7, loc="upper left",
-                  bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        ax.title.set_text(f"{state}, {budget} parameters, cut {cut}")
+        if list(ranks) != shown_in_legend:
+            shown_in_legend[:] = list(ranks)
+            # beside the axes, not over the points; only the architectures of this budget's lineup
+            ax.legend(handles=[tail_line, ring] + [fits[a] for a in ranks], fontsize=7, loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         panel.data = {"state": state, "budget": budget, "cut": cut, "rows": _cap.CUTS[dim][cut], "tail": tail,
                       "ranks": ranks, "ceilings": ceilings, "measured": shown}
         panel.text.value = "ceilings at this cut: " + "; ".join(
             f"{a} (rank {ranks[a]}) <b>{ceilings[a]:.5f}</b>" for a in ranks)
 
-    return _SyncPanel(controls, fig, update, artists={"ax": ax, "tail": tail_line, "floors": floors, "fits": fits})
+    return _SyncPanel(controls, fig, update, artists={"ax": ax, "tail": tail_line, "floors": floors, "fits": fits},
+                      animated=[tail_line, *floors.values(), *fits.values(), ax.title])
