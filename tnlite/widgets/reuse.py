@@ -153,7 +153,8 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
                    widgets.HBox([controls["partition"], controls["custom"]])]
     panel = Panel(controls, fig, update, layout_rows=layout_rows,
                   artists={"ax_diagram": ax_d, "ax_rank": ax_r, "bars": bars, "max_line": max_line},
-                  animated=[*light_cone_artists(ax_d), *bars, max_line, ax_r.title])
+                  animated=[*light_cone_artists(ax_d), *bars, max_line, ax_r.title,
+                            ax_r.spines["bottom"]])  # the axis line over the bars' feet, as in a full draw
     fig.canvas.draw()  # constrained layout places the axes once; later redraws keep them
     fig.set_layout_engine("none")
     return panel
