@@ -103,7 +103,7 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
     ax_r.set_xticks([0, 1, 2], ["rank\n(exact)", "min cut\n(duplicated)", "MPS, same\nparameters"])
     (max_line,) = ax_r.plot([-0.5, 2.5], [1, 1], "k--", lw=1, label="log2 min(M^|P|, M^|Q|)")
     ax_r.legend(loc="upper left", fontsize=8)
-    ax_r.set_title(" ", fontsize=10)
+    ax_r.set_title("", fontsize=10)  # its text changes on every update (animated)
     nets = {}
 
     def network(K, depth):
