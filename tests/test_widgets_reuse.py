@@ -1,14 +1,17 @@
 """Lesson 08 panel and drawings, driven headless: move the kernel size or the depth, switch the
 partition, and the recorded rank, min cut and MPS bound follow values computed independently
 (the light-cone closed form, exact ranks, the MPS parameter count written out here)."""
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+import PIL.Image
 import pytest
 from matplotlib.colors import to_rgba
 
 import tnlite as tl
 from tnlite.diagrams import COLORS, draw_duplicated, draw_light_cone
-from tnlite.widgets import build_overlap_partition
+from tnlite.widgets import FigurePane, build_overlap_partition
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +123,21 @@ def test_light_cone_redraws_in_place():
     assert len(ax.collections) + len(ax.texts) == n_artists
     assert len(ax.collections[1].get_offsets()) == 8 + 6 + 4 + 2
     assert "6 of 2" not in ax.get_title() and "2 of 2" in ax.get_title()
+
+
+def test_the_panel_shows_what_a_plain_draw_of_its_figure_shows(monkeypatch):
+    """Animated artists are drawn over the cached background, after every static one: the
+    picture must still be the one matplotlib saves, which draws every artist in its zorder
+    (the axis line over the bars' feet, the legend over what it covers)."""
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_overlap_partition(N=12, M=2, r=2, K=2, depth=3)
+    assert sum(a.get_animated() for a in panel.fig.findobj()) >= 8  # the moves below are blitted
+    for control, value in [("K", 3), ("K", 1), ("depth", 4), ("K", 2), ("partition", "custom")]:
+        panel.controls[control].value = value
+        saved = io.BytesIO()
+        panel.fig.savefig(saved, format="png")
+        assert np.array_equal(_pixels(panel._pane.widget.value), _pixels(saved.getvalue())), (control, value)
+
+
+def _pixels(png):
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))

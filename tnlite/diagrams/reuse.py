@@ -190,6 +190,7 @@ def draw_light_cone(net, rows, ax=None):
         dots.set_offsets(points), dots.set_facecolors(faces)
     else:
         ax = _blank(ax, (min(max(4.0, 0.5 * net.N + 1.5), 12.0), 1.0 + 0.6 * (net.depth + 2)))
+        ax.set_title("", fontsize=10)
         lines = LineCollection(segments, colors=colours, linewidths=1.0, zorder=1, gid="bond")
         ax.add_collection(lines)
         dots = ax.scatter(points[:, 0], points[:, 1], s=60, c=faces, edgecolors="black", linewidths=0.6, zorder=3,
@@ -198,7 +199,17 @@ def draw_light_cone(net, rows, ax=None):
             ax.text(j, -0.35, str(j), ha="center", va="top", fontsize=8, gid="site_label")
         _DRAWN[ax] = (lines, dots, net.N)
     top = int(np.sum(cone[-1] == 2))
-    ax.set_title(f"light cone: {top} of {len(cone[-1])} last-layer positions read both sides "
-                 f"(K={net.K}, depth {net.depth})", fontsize=10)
-    _fit(ax, [(0, -0.6), (net.N - 1, max(net.depth, 1) + 0.3)], margin=0.5)
+    ax.title.set_text(f"light cone: {top} of {len(cone[-1])} last-layer positions read both sides "
+                      f"(K={net.K}, depth {net.depth})")  # not ax.set_title, which re-places all three titles
+    xlim, ylim = (-0.5, net.N - 0.5), (-1.1, max(net.depth, 1) + 0.8)  # inputs' labels to the last layer
+    if (ax.get_xlim(), ax.get_ylim()) != (xlim, ylim):  # set only when they change: a panel then draws in full
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
     return ax
+
+
+def light_cone_artists(ax):
+    """The artists :func:`draw_light_cone` changes in place on `ax` (bonds, positions, title);
+    the site labels and the limits (for a given depth) never change."""
+    lines, dots, _ = _DRAWN[ax]
+    return [lines, dots, ax.title]

@@ -14,11 +14,12 @@ import numpy as _np
 from .. import diagrams as _diagrams
 from .. import partitions as _partitions
 from .._validate import as_int as _as_int, as_rng as _as_rng, guard_dense as _guard_dense
+from ..diagrams.reuse import light_cone_artists
 from ..mincut import min_cut
 from ..mps import MPS
 from ..reuse import OverlappingConvAC
 from ..tensors import PRIME, rank_mod_p
-from .panel import Panel, check_partition
+from .panel import Panel, check_partition, set_limits
 
 
 def _partitions_of(N):
@@ -102,7 +103,18 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
     ax_r.set_xticks([0, 1, 2], ["rank\n(exact)", "min cut\n(duplicated)", "MPS, same\nparameters"])
     (max_line,) = ax_r.plot([-0.5, 2.5], [1, 1], "k--", lw=1, label="log2 min(M^|P|, M^|Q|)")
     ax_r.legend(loc="upper left", fontsize=8)
+    ax_r.set_title("", fontsize=10)  # its text changes on every update (animated)
     nets = {}
+
+    def network(K, depth):
+        """The network, its tensor, its graph, chi and the MPS's graph, built once per setting."""
+        if (K, depth) not in nets:
+            net = OverlappingConvAC.random(N, M, r, K, depth, rng=seed, p=PRIME)
+            chi = MPS.chi_for_params(N, M, net.n_params)
+            nets[K, depth] = (net, net.to_dense(), net.graph(), chi, MPS.random(N, M, chi, rng=seed).graph())
+        return nets[K, depth]
+
+    _diagrams.draw_light_cone(network(K, depth)[0], range(N // 2), ax=ax_d)  # each update restyles it in place
 
     def update(panel):
         K = panel.value("K")
@@ -117,11 +129,7 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
                 panel.data = {"error": str(exc), "K": K, "depth": depth}
                 panel.text.value = f"<span style='color:{C['bound']}'>{exc}</span>"
                 return
-        if (K, depth) not in nets:  # the network, its tensor and both graphs, built once per setting
-            net = OverlappingConvAC.random(N, M, r, K, depth, rng=seed, p=PRIME)
-            chi = MPS.chi_for_params(N, M, net.n_params)
-            nets[K, depth] = (net, net.to_dense(), net.graph(), chi, MPS.random(N, M, chi, rng=seed).graph())
-        net, A, g, chi, g_mps = nets[K, depth]
+        net, A, g, chi, g_mps = network(K, depth)
         rank = rank_mod_p(A, rows)
         cut, mps_cut = min_cut(g.edges, g.legs, rows, g.deltas), min_cut(g_mps.edges, g_mps.legs, rows)
         n_P = len(rows)
@@ -130,12 +138,12 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
         panel.data = {"K": K, "depth": depth, "rows": tuple(rows), "rank": rank, "bound": cut.rank_bound,
                       "max_rank": max_rank, "n_params": net.n_params, "chi": chi, "mps_bound": mps_cut.rank_bound,
                       "cone": cone}
-        _diagrams.draw_light_cone(net, rows, ax=ax_d)  # in place after the first time
+        _diagrams.draw_light_cone(net, rows, ax=ax_d)  # in place; new limits (a new depth) draw in full
         for bar, value in zip(bars, (rank, cut.rank_bound, mps_cut.rank_bound)):
             bar.set_height(_np.log2(value))
         max_line.set_ydata([_np.log2(max_rank)] * 2)
-        ax_r.set_ylim(0, max(1.0, _np.log2(max_rank)) * 1.3)
-        ax_r.set_title(f"rank {rank}, min cut {cut.rank_bound}; MPS (chi={chi}) {mps_cut.rank_bound}", fontsize=10)
+        set_limits(ax_r, ylim=(0, max(1.0, _np.log2(max_rank)) * 1.3))  # a new limit (a new |P|) draws in full
+        ax_r.title.set_text(f"rank {rank}, min cut {cut.rank_bound}; MPS (chi={chi}) {mps_cut.rank_bound}")
         panel.text.value = (f"P = {tuple(rows)}, K = {K}, depth {depth}: exact rank <b>{rank}</b>, min cut of the "
                             f"duplicated-input network <b>{cut.rank_bound}</b> (largest possible {max_rank}). "
                             f"Its {net.n_params:,} weights buy an MPS of bond dimension chi = {chi}, whose bound "
@@ -144,7 +152,9 @@ def build_overlap_partition(N=12, M=2, r=2, K=2, depth=1, partition="contiguous 
     layout_rows = [widgets.HBox([controls["K"], controls["depth"]]),
                    widgets.HBox([controls["partition"], controls["custom"]])]
     panel = Panel(controls, fig, update, layout_rows=layout_rows,
-                  artists={"ax_diagram": ax_d, "ax_rank": ax_r, "bars": bars, "max_line": max_line})
+                  artists={"ax_diagram": ax_d, "ax_rank": ax_r, "bars": bars, "max_line": max_line},
+                  animated=[*light_cone_artists(ax_d), *bars, max_line, ax_r.title,
+                            ax_r.spines["bottom"]])  # the axis line over the bars' feet, as in a full draw
     fig.canvas.draw()  # constrained layout places the axes once; later redraws keep them
     fig.set_layout_engine("none")
     return panel
