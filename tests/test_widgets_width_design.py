@@ -66,21 +66,18 @@ def test_a_training_draws_the_whole_figure_and_the_moves_around_it_only_the_bars
     point to the right plot: a full draw. Each shown frame equals a draw of the same state from scratch."""
     monkeypatch.setattr(FigurePane, "always_render", True)
     panel = build_width_design(widths=(4, 2, 2), task="local (even | odd)", steps=5)
-    before = panel._pane.full_draws
-    for action in ("r1=3", "train", "r1=2", "task", "r2=16"):
-        if action == "train":
-            panel.train_button.click()
-        elif action == "task":
-            panel.controls["task"].value = "global (left | right)"
-        else:
-            panel.controls[action[:2]].value = int(action[3:])
-        assert panel._pane.full_draws == before + (action == "train"), action
+    moves = [("r1", 3), ("train", None), ("r1", 2), ("task", "global (left | right)"), ("r2", 16)]
+    for control, value in moves:
         before = panel._pane.full_draws
+        if control == "train":
+            panel.train_button.click()
+        else:
+            panel.controls[control].value = value
+        assert panel._pane.full_draws - before == (control == "train"), control
         shown = _pixels(panel)
         panel._pane._background = None  # forget the cache: draw everything from scratch
         panel._pane.refresh()
-        before += 1
-        assert np.array_equal(shown, _pixels(panel)), action
+        assert np.array_equal(shown, _pixels(panel)), (control, value)
 
 
 def test_no_bar_reaches_the_legend(monkeypatch):
