@@ -24,6 +24,8 @@ PANELS = {
     "05": (lambda: tl.widgets.build_convac_partition(N=8, M=2, widths=(2, 3, 5)),
            [("r1", 4), ("r0", 1), ("partition", "interleaved, blocks of 1")]),
     "06": (lambda: tl.widgets.build_rac_entropy(N=12, R=3, t=6), [("t", 7), ("R", 5), ("N", 9)]),
+    "07": (lambda: tl.widgets.build_width_design(widths=(4, 2, 2), task="local (even | odd)", steps=5),
+           [("r1", 3), ("r1", 16), ("r0", 1), ("task", "global (left | right)"), ("r2", 16)]),
     "08": (lambda: tl.widgets.build_overlap_partition(N=12, M=2, r=2, K=2, depth=3),
            [("K", 3), ("K", 1), ("partition", "odd | even"), ("K", 2), ("depth", 5), ("K", 3), ("partition", "custom"),
             ("K", 2)]),
@@ -62,7 +64,7 @@ def test_a_blitted_frame_equals_a_full_draw_of_the_same_state(name):
 @pytest.mark.parametrize("name, control, values", [
     ("00", "theta", [0.4, 0.5, 0.6]), ("01", "k", [4, 5, 4]), ("02", "cut", [3, 5, 6]),
     ("03", "chi", [3, 4, 5]), ("04", "chi0", [1, 2, 3]), ("05", "r1", [4, 5, 2]), ("06", "t", [2, 3, 4]),
-    ("08", "K", [3, 2, 4, 1])])
+    ("07", "r1", [3, 16, 2]), ("08", "K", [3, 2, 4, 1]),
     ("10", "cut", ["quarter | rest", "odd | even", "halves"])])
 def test_a_slider_move_draws_only_what_it_changes(name, control, values):
     """The browser's latency was 100-200 ms when every move redrew the whole figure."""

@@ -1,10 +1,13 @@
 """Lesson 07's panel, driven headless: widths change the parameter count and both min cuts (checked
 against the closed forms), the budget switches the button, and a click trains and records a point."""
+import io
+
 import numpy as np
+import PIL.Image
 import pytest
 
 import tnlite as tl
-from tnlite.widgets import build_width_design
+from tnlite.widgets import FigurePane, build_width_design
 
 
 def test_moving_widths_updates_parameters_and_both_min_cuts_to_the_closed_forms():
@@ -52,3 +55,38 @@ def test_both_plots_have_titles_labelled_axes_with_units_and_legends():
         ax = panel.artists[name]
         assert ax.get_title() and ax.get_legend() is not None
         assert ax.get_xlabel() and "(" in ax.get_ylabel(), (name, ax.get_xlabel(), ax.get_ylabel())
+
+
+def _pixels(panel):
+    return np.asarray(PIL.Image.open(io.BytesIO(bytes(panel._pane.widget.value))).convert("RGB"))
+
+
+def test_a_training_draws_the_whole_figure_and_the_moves_around_it_only_the_bars(monkeypatch):
+    """A width move changes the bars and the title only: drawn over a cached background. A training adds a
+    point to the right plot: a full draw. Each shown frame equals a draw of the same state from scratch."""
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_width_design(widths=(4, 2, 2), task="local (even | odd)", steps=5)
+    moves = [("r1", 3), ("train", None), ("r1", 2), ("task", "global (left | right)"), ("r2", 16)]
+    for control, value in moves:
+        before = panel._pane.full_draws
+        if control == "train":
+            panel.train_button.click()
+        else:
+            panel.controls[control].value = value
+        assert panel._pane.full_draws - before == (control == "train"), control
+        shown = _pixels(panel)
+        panel._pane._background = None  # forget the cache: draw everything from scratch
+        panel._pane.refresh()
+        assert np.array_equal(shown, _pixels(panel)), (control, value)
+
+
+def test_no_bar_reaches_the_legend(monkeypatch):
+    """The bars are drawn over the static picture, so they must stay clear of the legend: the tallest
+    possible bar is log2(M**(N/2)) = 8 bits."""
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_width_design(widths=(16, 16, 16), max_width=16, steps=5)
+    assert panel.data["cut_even_odd"] == 4**4
+    renderer = panel.fig.canvas.get_renderer()
+    legend = panel.artists["ax_cut"].get_legend().get_window_extent(renderer)
+    for bar in panel.artists["bars"]:
+        assert not bar.get_window_extent(renderer).overlaps(legend)

@@ -77,10 +77,11 @@ def build_width_design(widths=(4, 2, 2), task="local (even | odd)", budget=176, 
     bars = ax_cut.bar(names, [0, 0], color=_diagrams.COLORS["bound"], alpha=0.8, label="min cut of this design")
     needs = [_np.log2(_schmidt_rank(_population(_N, _M, t, settings["noise"]), _partition(t)))  # 15 and 255
              for t in ("global", "local")]  # log2 of each task's population rank across its own partition
-    ax_cut.scatter(names, needs, marker="_", s=900, color="black", zorder=3,
-                   label="rank the task needs (population tensor)")
+    need_marks = ax_cut.scatter(names, needs, marker="_", s=900, color="black", zorder=3,
+                                label="rank the task needs (population tensor)")
     _diagrams.new_axes("min cut of each partition", "partition of the 8 inputs", "log2 rank bound (bits)", ax=ax_cut)
-    ax_cut.set_ylim(0, 9)
+    ax_cut.title.set_fontsize(10)  # the update sets only its text: set_title would restyle the side titles too
+    ax_cut.set_ylim(0, 10)  # the legend sits above the tallest bar, log2(4**4) = 8 bits: a bar never covers it
     ax_cut.legend(fontsize=8, loc="upper left")
     _diagrams.new_axes("trained designs", "log2 min cut of the task's partition (bits)", "test accuracy (fraction correct)",
                        ax=ax_acc)
@@ -91,6 +92,7 @@ def build_width_design(widths=(4, 2, 2), task="local (even | odd)", budget=176, 
                      for t, m in (("global", "o"), ("local", "s"))}
     ax_acc.legend(fontsize=8, loc="lower right")
     points = []
+    plotted = {"points": None}  # how many points the scatter shows: redrawn (a full draw) only after a training
 
     def current(panel):
         return tuple(panel.value(f"r{l}") for l in range(3)), _TASKS[panel.value("task")]
@@ -104,10 +106,12 @@ def build_width_design(widths=(4, 2, 2), task="local (even | odd)", budget=176, 
                       "cut_left_right": lr, "cut_even_odd": eo, "points": list(points)}
         for bar, rank in zip(bars, (lr, eo)):
             bar.set_height(_np.log2(rank))
-        ax_cut.set_title(f"widths {widths}: min cut left|right {lr}, even|odd {eo}", fontsize=10)
-        for t, artist in points_artist.items():
-            mine = [(_np.log2(p["cut"]), p["accuracy"]) for p in points if p["task"] == t]
-            artist.set_offsets(_np.array(mine).reshape(-1, 2))
+        ax_cut.title.set_text(f"widths {widths}: min cut left|right {lr}, even|odd {eo}")
+        if plotted["points"] != len(points):
+            plotted["points"] = len(points)
+            for t, artist in points_artist.items():
+                mine = [(_np.log2(p["cut"]), p["accuracy"]) for p in points if p["task"] == t]
+                artist.set_offsets(_np.array(mine).reshape(-1, 2))
         button.disabled = not within
         panel.text.value = (f"{net.n_params} parameters (budget {budget}"
                             + ("" if within else ", <b>over by more than 5 %: the button is off</b>") + "). "
@@ -131,8 +135,12 @@ def build_width_design(widths=(4, 2, 2), task="local (even | odd)", budget=176, 
         panel.update()
 
     rows = [widgets.HBox([controls[f"r{l}"] for l in range(3)]), widgets.HBox([controls["task"], button, progress])]
+    # a move redraws the left plot's bars and title over a cached background, then the bottom spine (which a
+    # bar's foot covers) and the marks over them, in zorder as a full draw would: ticks, labels, legends and
+    # the right plot are drawn only when something in them changes (a training adds a point)
+    animated = [*bars, ax_cut.spines["bottom"], need_marks, ax_cut.title]
     panel = Panel(controls, fig, update, artists={"ax_cut": ax_cut, "ax_acc": ax_acc, "bars": bars,
-                                                  "points": points_artist}, layout_rows=rows)
+                                                  "points": points_artist}, layout_rows=rows, animated=animated)
     panel.train_button, panel.progress = button, progress
     button.on_click(train)
     return panel
