@@ -24,6 +24,9 @@ PANELS = {
     "05": (lambda: tl.widgets.build_convac_partition(N=8, M=2, widths=(2, 3, 5)),
            [("r1", 4), ("r0", 1), ("partition", "interleaved, blocks of 1")]),
     "06": (lambda: tl.widgets.build_rac_entropy(N=12, R=3, t=6), [("t", 7), ("R", 5), ("N", 9)]),
+    "09": (lambda: tl.widgets.build_entanglement_scaling(dim=1, budget=1000),
+           [("budget", 2000), ("budget", 5000), ("budget", 100), ("MPS", False), ("budget", 500), ("MPS", True),
+            ("dim", "2D"), ("budget", 2000)]),
 }
 
 
@@ -53,7 +56,8 @@ def test_a_blitted_frame_equals_a_full_draw_of_the_same_state(name):
 
 @pytest.mark.parametrize("name, control, values", [
     ("00", "theta", [0.4, 0.5, 0.6]), ("01", "k", [4, 5, 4]), ("02", "cut", [3, 5, 6]),
-    ("03", "chi", [3, 4, 5]), ("04", "chi0", [1, 2, 3]), ("05", "r1", [4, 5, 2]), ("06", "t", [2, 3, 4])])
+    ("03", "chi", [3, 4, 5]), ("04", "chi0", [1, 2, 3]), ("05", "r1", [4, 5, 2]), ("06", "t", [2, 3, 4]),
+    ("09", "budget", [2000, 5000, 1000])])
 def test_a_slider_move_draws_only_what_it_changes(name, control, values):
     """The browser's latency was 100-200 ms when every move redrew the whole figure."""
     panel = PANELS[name][0]()
