@@ -140,3 +140,15 @@ def test_a_saved_figure_is_the_picture_the_panel_shows(monkeypatch):
 
 def _rgb(png):
     return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_the_y_label_fits_beside_the_2d_ticks(monkeypatch):
+    # the layout is made once: made for 1D's two-digit ticks, it pushed 2D's label off the figure's left edge
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_entanglement_scaling(dim=1, budget=1000)
+    panel.controls["dim"].value = "2D"
+    ax = panel.artists["ax"]
+    label = ax.yaxis.label.get_window_extent()
+    ticks = [t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()]
+    assert max(float(t.get_text()) for t in ax.get_yticklabels() if t.get_text()) >= 100  # three digits
+    assert label.x0 >= 0 and label.x1 <= min(t.x0 for t in ticks)
