@@ -7,7 +7,8 @@ convention of :mod:`tnlite.budget`). Each architecture gets the largest size the
 pays for on the largest system shown (:func:`tnlite.budget.afford`), or on a smaller system
 the largest size that fits it (a ConvAC deeper than a small lattice allows is cut to the
 depth that fits); its bound (:mod:`tnlite.scaling`) is drawn against the region's size,
-with the exact ranks of small random instances of the same size on top.
+with the exact ranks of small random instances of the same size on top. A budget move redraws
+the curves, legend and title over the cached axes; a new dimension, lineup or limit redraws all.
 """
 from __future__ import annotations
 
@@ -157,16 +158,16 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
     shown = {"dim": None, "legend": None}  # what the static picture was last drawn for
 
     def knobs_at(name, budget, dim):
-        """(knob on the largest system, whether smaller systems cut it) of `name`, or (None, why not)."""
+        """(knob on the largest system, whether smaller systems cut it, None) of `name`, or (None, None, why not)."""
         key = ("knob", name, budget, dim)
         if key not in cache:
             arch = ARCHITECTURES[name]
             knob = afford(name, budget, _system(SIZES[dim][-1], dim), dim) if dim in arch.dims else None
             if knob is None:
-                cache[key] = (None, f"no {dim}D bound" if dim not in arch.dims else "the budget pays for none")
+                cache[key] = (None, None, f"no {dim}D bound" if dim not in arch.dims else "the budget pays for none")
             else:
                 xs = curves(name, knob, dim)[0][0]
-                cache[key] = (knob, any(knob_at(name, knob, _system(x, dim), dim) != knob for x in xs))
+                cache[key] = (knob, any(knob_at(name, knob, _system(x, dim), dim) != knob for x in xs), None)
         return cache[key]
 
     def curves(name, knob, dim):
@@ -199,10 +200,10 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
         top = 1.0
         for name in ARCHITECTURES:
             arch = ARCHITECTURES[name]
-            knob, capped = knobs_at(name, budget, dim) if name in chosen else (None, None)
+            knob, capped, why = knobs_at(name, budget, dim) if name in chosen else (None, None, None)
             if knob is None:
-                if name in chosen:
-                    data["skipped"][name] = capped
+                if why is not None:
+                    data["skipped"][name] = why
                 lines[name].set_data([], []), points[name].set_data([], [])
                 lines[name].set_label("_nolegend_")
                 continue
@@ -249,6 +250,8 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
     panel = Panel(controls, fig, update, layout_rows=layout_rows,
                   artists={"ax": ax, "lines": lines, "points": points, "volume": volume, "area": area,
                            "measured_key": measured_key},
+                  # what a budget move changes, and what a full draw puts over it (the volume and area lines,
+                  # the spines): a frame drawn over the cached axes is the frame a full draw gives
                   animated=[*(a for n in ARCHITECTURES for a in (lines[n], points[n])), volume, area,
                             *ax.spines.values(), legend, ax.title])
     return panel
