@@ -152,3 +152,16 @@ def test_the_y_label_fits_beside_the_2d_ticks(monkeypatch):
     ticks = [t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()]
     assert max(float(t.get_text()) for t in ax.get_yticklabels() if t.get_text()) >= 100  # three digits
     assert label.x0 >= 0 and label.x1 <= min(t.x0 for t in ticks)
+
+
+def test_a_new_lineup_on_the_same_axes_draws_only_the_curves_and_the_legend(monkeypatch):
+    # a full redraw cost ~3x a redraw of what changed; test_widgets_render checks such frames against full draws
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_entanglement_scaling(dim=1, budget=1000)
+    before = panel._pane.full_draws
+    panel.controls["MPS"].value = False  # the overlapping ConvAC still reaches the volume law: the same limits
+    panel.controls["MPS"].value = True
+    panel.controls["deep RAC (depth 2)"].value = False  # it reaches it too
+    assert panel._pane.full_draws == before
+    panel.controls["overlapping ConvAC"].value = False  # the highest curves gone: new limits, a full draw
+    assert panel._pane.full_draws == before + 1

@@ -225,7 +225,10 @@ def build_entanglement_scaling(dim=1, architectures=None, budget=2000, rng=0):
         labels = [h.get_label() for h in handles]
         if shown["legend"] != handles:  # a new lineup: a new legend
             shown["legend"] = handles
+            stale = fig.stale
             legend.adopt(ax.legend(handles, labels, fontsize=7.5, loc="upper left"))
+            if not stale:  # making it marked the axes stale; it is drawn over them, which have not changed
+                ax.stale = fig.stale = False
         else:  # the same lineup: its sizes renamed in place
             for text, label in zip(ax.get_legend().get_texts(), labels):
                 text.set_text(label)
