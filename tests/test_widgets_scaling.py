@@ -11,6 +11,10 @@ import tnlite as tl
 from tnlite.widgets import FigurePane, build_entanglement_scaling
 
 
+def _rgb(png):
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
+
+
 def test_mps_and_full_rbm_curves_are_their_closed_forms_and_follow_the_budget():
     panel = build_entanglement_scaling(dim=1, architectures=["MPS", "RBM, full"], budget=1000)
     chi, H = panel.data["knobs"]["MPS"], panel.data["knobs"]["RBM, full"]
@@ -138,10 +142,6 @@ def test_a_saved_figure_is_the_picture_the_panel_shows(monkeypatch):
     assert np.array_equal(_rgb(buffer.getvalue()), _rgb(bytes(panel._pane.widget.value)))
 
 
-def _rgb(png):
-    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
-
-
 def test_the_y_label_fits_beside_the_2d_ticks(monkeypatch):
     # the layout is made once: made for 1D's two-digit ticks, it pushed 2D's label off the figure's left edge
     monkeypatch.setattr(FigurePane, "always_render", True)
@@ -155,7 +155,7 @@ def test_the_y_label_fits_beside_the_2d_ticks(monkeypatch):
 
 
 def test_a_new_lineup_on_the_same_axes_draws_only_the_curves_and_the_legend(monkeypatch):
-    # a full redraw cost ~3x a redraw of what changed; test_widgets_render checks such frames against full draws
+    # a full redraw costs 2-3x a redraw of what changed; test_widgets_render checks such frames against full draws
     monkeypatch.setattr(FigurePane, "always_render", True)
     panel = build_entanglement_scaling(dim=1, budget=1000)
     before = panel._pane.full_draws
