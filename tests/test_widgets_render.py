@@ -29,6 +29,9 @@ PANELS = {
     "08": (lambda: tl.widgets.build_overlap_partition(N=12, M=2, r=2, K=2, depth=3),
            [("K", 3), ("K", 1), ("partition", "odd | even"), ("K", 2), ("depth", 5), ("K", 3), ("partition", "custom"),
             ("K", 2)]),
+    "09": (lambda: tl.widgets.build_entanglement_scaling(dim=1, budget=1000),
+           [("budget", 2000), ("budget", 5000), ("budget", 100), ("MPS", False), ("budget", 500), ("MPS", True),
+            ("dim", "2D"), ("budget", 2000)]),
     "10": (lambda: tl.widgets.build_fidelity_ceiling(state="critical chain", budget=125, cut="odd | even",
                                                       measured={("critical chain", 125, "RAC"): [0.99, 0.995],
                                                                 ("2D lattice", 425, "RBM"): [0.999]}),
@@ -64,7 +67,7 @@ def test_a_blitted_frame_equals_a_full_draw_of_the_same_state(name):
 @pytest.mark.parametrize("name, control, values", [
     ("00", "theta", [0.4, 0.5, 0.6]), ("01", "k", [4, 5, 4]), ("02", "cut", [3, 5, 6]),
     ("03", "chi", [3, 4, 5]), ("04", "chi0", [1, 2, 3]), ("05", "r1", [4, 5, 2]), ("06", "t", [2, 3, 4]),
-    ("07", "r1", [3, 16, 2]), ("08", "K", [3, 2, 4, 1]),
+    ("07", "r1", [3, 16, 2]), ("08", "K", [3, 2, 4, 1]), ("09", "budget", [2000, 5000, 1000]),
     ("10", "cut", ["quarter | rest", "odd | even", "halves"])])
 def test_a_slider_move_draws_only_what_it_changes(name, control, values):
     """The browser's latency was 100-200 ms when every move redrew the whole figure."""

@@ -1,12 +1,18 @@
 """Lesson 09 panel, driven headless: move the budget, switch dimension and architectures, and compare
 the drawn curves and measured points with closed forms and independent exact ranks."""
+import io
 import math
 
 import numpy as np
+import PIL.Image
 import pytest
 
 import tnlite as tl
-from tnlite.widgets import build_entanglement_scaling
+from tnlite.widgets import FigurePane, build_entanglement_scaling
+
+
+def _rgb(png):
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def test_mps_and_full_rbm_curves_are_their_closed_forms_and_follow_the_budget():
@@ -112,3 +118,50 @@ def test_axes_say_what_is_drawn_in_the_course_colours():
 def test_bad_settings_are_refused_by_name(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         build_entanglement_scaling(**kw)
+
+
+def test_the_legend_names_the_sizes_each_move_pays_for():
+    # the legend is renamed in place when only the sizes change, rebuilt when the lineup changes
+    panel = build_entanglement_scaling(dim=1, architectures=["MPS", "RBM, full"], budget=1000)
+    legend = lambda: [t.get_text() for t in panel.artists["ax"].get_legend().get_texts()]
+    assert legend() == ["MPS (chi = 22)", "RBM, full (n_hidden = 15)", "volume law", "area law",
+                        "exact rank (random, mod p)"]
+    panel.controls["budget"].value = 10_000  # by hand: 2 chi^2 <= 10,000 up to chi = 70; 1 + 65 H up to H = 153
+    assert legend()[:2] == ["MPS (chi = 70)", "RBM, full (n_hidden = 153)"]
+    panel.controls["MPS"].value = False
+    assert legend() == ["RBM, full (n_hidden = 153)", "volume law", "area law", "exact rank (random, mod p)"]
+
+
+def test_a_saved_figure_is_the_picture_the_panel_shows(monkeypatch):
+    # the legend is drawn over a cached background; a saved figure (a static page's image) draws it once too
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_entanglement_scaling(dim=1, budget=1000)
+    panel.controls["budget"].value = 2000
+    buffer = io.BytesIO()
+    panel.fig.savefig(buffer, format="png")
+    assert np.array_equal(_rgb(buffer.getvalue()), _rgb(bytes(panel._pane.widget.value)))
+
+
+def test_the_y_label_fits_beside_the_2d_ticks(monkeypatch):
+    # the layout is made once: made for 1D's two-digit ticks, it pushed 2D's label off the figure's left edge
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_entanglement_scaling(dim=1, budget=1000)
+    panel.controls["dim"].value = "2D"
+    ax = panel.artists["ax"]
+    label = ax.yaxis.label.get_window_extent()
+    ticks = [t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()]
+    assert max(float(t.get_text()) for t in ax.get_yticklabels() if t.get_text()) >= 100  # three digits
+    assert label.x0 >= 0 and label.x1 <= min(t.x0 for t in ticks)
+
+
+def test_a_new_lineup_on_the_same_axes_draws_only_the_curves_and_the_legend(monkeypatch):
+    # a full redraw costs 2-3x a redraw of what changed; test_widgets_render checks such frames against full draws
+    monkeypatch.setattr(FigurePane, "always_render", True)
+    panel = build_entanglement_scaling(dim=1, budget=1000)
+    before = panel._pane.full_draws
+    panel.controls["MPS"].value = False  # the overlapping ConvAC still reaches the volume law: the same limits
+    panel.controls["MPS"].value = True
+    panel.controls["deep RAC (depth 2)"].value = False  # it reaches it too
+    assert panel._pane.full_draws == before
+    panel.controls["overlapping ConvAC"].value = False  # the highest curves gone: new limits, a full draw
+    assert panel._pane.full_draws == before + 1
