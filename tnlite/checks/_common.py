@@ -103,6 +103,16 @@ def _call(fn, case, *args):
         raise _Wrong(f"{case}: your function raised {type(exc).__name__}: {exc}") from None
 
 
+def _keyed_dict(got, keys, hint=None):
+    """_Wrong unless `got` is a dict with every one of `keys` (in their order); `hint` says what to give."""
+    keys = list(keys)
+    if not isinstance(got, dict):
+        raise _Wrong(f"expected a dict with keys {keys}, got {type(got).__name__}")
+    missing = [k for k in keys if k not in got]
+    if missing:
+        raise _Wrong(f"your dict has no entry for {missing}", hint or f"give all of {keys}")
+
+
 def _array(got, case, what="your function"):
     if got is None:
         raise _Wrong(f"{case}: {what} returned None", "did you forget the `return` statement?")

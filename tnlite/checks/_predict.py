@@ -10,18 +10,14 @@ from __future__ import annotations
 import math
 
 from ..tensors import rank_mod_p
-from ._common import _Wrong, _scalar
+from ._common import _keyed_dict, _scalar, _Wrong
 
 
 def _predictions(got, keys):
     """The reader's dict restricted to `keys`; _Wrong if it is not a dict or misses one."""
     if got is None:
         raise _Wrong("your function returned None", "did you forget the `return` statement?")
-    if not isinstance(got, dict):
-        raise _Wrong(f"expected a dict with keys {list(keys)}, got {type(got).__name__}")
-    missing = [k for k in keys if k not in got]
-    if missing:
-        raise _Wrong(f"your dict has no entry for {missing}", f"give all of {list(keys)}")
+    _keyed_dict(got, keys)
     return {k: got[k] for k in keys}
 
 

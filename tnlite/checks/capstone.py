@@ -15,7 +15,7 @@ from ..experiments import capstone as _cap
 from ..mps import MPS
 from ..rac import RAC
 from ..rbm import RBM
-from ._common import _Cases, _Wrong, _call, _checker, _fmt, _scalar
+from ._common import _Cases, _Wrong, _call, _checker, _fmt, _keyed_dict, _scalar
 
 #: The choice task's scenarios: (state, architectures allowed, fidelity the fit must not be barred from).
 SCENARIOS = {
@@ -177,11 +177,7 @@ def _cut_name(cut, dim):
 def check_choose_architecture(fn):
     """Check `choose_architecture()` -> {scenario: {"architecture", "budget", "cut", "rank"}} for SCENARIOS."""
     got = _call(fn, "your function")
-    if not isinstance(got, dict):
-        raise _Wrong(f"expected a dict with keys {list(SCENARIOS)}, got {type(got).__name__}")
-    missing = [s for s in SCENARIOS if s not in got]
-    if missing:
-        raise _Wrong(f"your dict has no entry for {missing}", "give one answer for each scenario of SCENARIOS")
+    _keyed_dict(got, SCENARIOS, "give one answer for each scenario of SCENARIOS")
     for scenario, (state, allowed, need) in SCENARIOS.items():
         answer = got[scenario]
         keys = ("architecture", "budget", "cut", "rank")

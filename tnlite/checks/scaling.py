@@ -15,7 +15,7 @@ from .. import budget as _budget
 from .. import scaling as _sc
 from ..mincut import min_cut
 from ..tree import mera_graph
-from ._common import _Cases, _Wrong, _call, _checker, _scalar
+from ._common import _Cases, _Wrong, _call, _checker, _keyed_dict, _scalar
 
 #: The hand task's networks: a binary MERA on 8 sites with bonds chi = 2 (tl.diagrams.draw_mera),
 #: and an RBM on 6 spins whose 4 hidden units couple these sites.
@@ -71,11 +71,7 @@ _HINTS = {"MERA": ("every path from a P leg to a Q leg must cross the cut; in a 
 def check_hand_bounds(fn):
     """Check `hand_bounds()` -> dict {region name: min-cut rank bound} for HAND_REGIONS."""
     got = _call(fn, "your function")
-    if not isinstance(got, dict):
-        raise _Wrong(f"expected a dict with keys {sorted(HAND_REGIONS)}, got {type(got).__name__}")
-    missing = sorted(set(HAND_REGIONS) - set(got))
-    if missing:
-        raise _Wrong(f"your dict has no entry for {missing}", f"give all of {sorted(HAND_REGIONS)}")
+    _keyed_dict(got, sorted(HAND_REGIONS))
     wrong = []
     for name, (kind, rows) in HAND_REGIONS.items():
         if isinstance(got[name], (bool, np.bool_)):
@@ -305,11 +301,7 @@ _ACCEPT = {"2D area law": {"RBM, local", "overlapping ConvAC"},
 def check_choose(fn):
     """Check `choose()` -> {state: architecture} for STATES, names from CHOICES."""
     got = _call(fn, "your function")
-    if not isinstance(got, dict):
-        raise _Wrong(f"expected a dict with keys {list(STATES)}, got {type(got).__name__}")
-    missing = [s for s in STATES if s not in got]
-    if missing:
-        raise _Wrong(f"your dict has no entry for {missing}", f"give one architecture for each of {list(STATES)}")
+    _keyed_dict(got, STATES, f"give one architecture for each of {list(STATES)}")
     for state in STATES:
         name = got[state]
         if name not in CHOICES:

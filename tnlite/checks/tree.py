@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..mincut import min_cut
-from ._common import _Cases, _Wrong, _call, _checker, _random, _scalar, _tree_dense
+from ._common import _Cases, _Wrong, _call, _checker, _keyed_dict, _random, _scalar, _tree_dense
 from ._predict import _describe_cut, _predictions
 
 
@@ -42,11 +42,7 @@ HAND_PARTITIONS = {"left_half": (0, 1, 2, 3), "first_six": (0, 1, 2, 3, 4, 5),
 def check_hand_min_cuts(fn):
     """Check `hand_min_cuts()` -> dict of the min-cut rank bounds of HAND_PARTITIONS on HAND_TREE."""
     got = _call(fn, "your function", )
-    if not isinstance(got, dict):
-        raise _Wrong(f"expected a dict with keys {sorted(HAND_PARTITIONS)}, got {type(got).__name__}")
-    missing = sorted(set(HAND_PARTITIONS) - set(got))
-    if missing:
-        raise _Wrong(f"your dict has no entry for {missing}", f"give all of {sorted(HAND_PARTITIONS)}")
+    _keyed_dict(got, sorted(HAND_PARTITIONS))
     d, ks = HAND_TREE["d"], HAND_TREE["bond_dims"]
     for name, rows in HAND_PARTITIONS.items():
         case = f"partition {name} (P = sites {rows})"
