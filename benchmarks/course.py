@@ -60,14 +60,18 @@ def _seconds(stamp):
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
+def _option_values(control):
+    """The values a dropdown or selection slider offers now (its options' values); [] for other controls."""
+    return [o[1] if isinstance(o, tuple) else o for o in getattr(control, "options", None) or ()]
+
+
 def _neighbour(control):
     """A valid value next to the control's current one (for sliders, dropdowns, toggles)."""
     v = control.value
     if isinstance(v, bool):
         return not v
-    opts = getattr(control, "options", None)
-    if opts:
-        values = [o[1] if isinstance(o, tuple) else o for o in opts]
+    values = _option_values(control)
+    if values:
         if len(values) < 2:
             return None
         i = values.index(v) if v in values else 0
@@ -95,7 +99,7 @@ def drive(panel, changes):
     try:
         for i in range(changes if movable else 0):
             c, default = movable[i % len(movable)]
-            values = [o[1] if isinstance(o, tuple) else o for o in getattr(c, "options", None) or ()]
+            values = _option_values(c)
             back = c.value != default and (not values or default in values)
             c.value = default if back else _neighbour(c)
             times.append(panel.last_update_seconds)
